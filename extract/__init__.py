@@ -1,0 +1,1 @@
+"""Vietnamese NLP that turns one article into one emulation-event record."""
