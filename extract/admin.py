@@ -1,0 +1,142 @@
+"""Provinces and districts of Việt Nam, from underthesea's administrative-unit data.
+
+underthesea ships the official 63-province list (pre-2025 names, with districts and
+wards) and its mapping onto the 34 provinces of the 1 July 2025 reform; the contract
+wants pre-2025 names, analysts also want the 2025 ones, so both come from that one
+maintained source rather than from a hand-typed list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+# Names the contract writes differently from the library's current data.
+_PRE2025_NAME = {"Huế": "Thừa Thiên Huế"}  # became "Thành phố Huế" on 1 Jan 2025
+# Spellings seen in news text for the same province.
+_VARIANTS = {
+    "Đắk Lắk": ["Đăk Lăk", "Đắc Lắc", "Daklak", "Đắk Lăk"],
+    "Đắk Nông": ["Đăk Nông", "Đắc Nông"],
+    "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Huế"],
+    "Bà Rịa - Vũng Tàu": ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Vũng Tàu"],
+    "Hồ Chí Minh": [],
+    "Hòa Bình": ["Hoà Bình"],
+    "Khánh Hòa": ["Khánh Hoà"],
+    "Thanh Hóa": ["Thanh Hoá"],
+}
+# Names that are also ordinary phrases: they count only with "tỉnh"/"thành phố" before.
+_NEEDS_PREFIX = {"Hồ Chí Minh", "Hòa Bình", "Bình Định", "Long An", "Hà Nam", "Vĩnh Long"}
+
+
+@dataclass(frozen=True)
+class Province:
+    key: str
+    name: str  # pre-2025 short name, as the contract writes it
+    name_2025: str  # the province it belongs to since 1 July 2025
+    slug: str  # ascii, no spaces: how hosts spell it ("bacninh")
+
+
+def ascii_fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+@cache
+def _mapping() -> dict:
+    path = resources.files("underthesea") / "address" / "data" / "mapping.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def provinces() -> tuple[Province, ...]:
+    data = _mapping()
+    out = []
+    for key, info in data["old_province_names"].items():
+        short = _PRE2025_NAME.get(info["short"], info["short"])
+        new_key = data["province_mapping"].get(key, key)
+        new = data["province_names"].get(new_key, info)["short"]
+        out.append(Province(key, short, new, re.sub(r"[^a-z]", "", ascii_fold(short))))
+    return tuple(out)
+
+
+@cache
+def by_name() -> dict[str, Province]:
+    return {p.name: p for p in provinces()}
+
+
+def to_2025(name: str | None) -> str | None:
+    """The 2025 province a pre-2025 province now belongs to."""
+    prov = by_name().get(name or "")
+    return prov.name_2025 if prov else None
+
+
+def _name_pattern(name: str) -> str:
+    # First letter as written (capital), the rest case-insensitive: "Thái bình" is the
+    # province, "hòa bình" (peace) is not.
+    head, rest = name[0], name[1:]
+    return re.escape(head) + "(?i:" + re.escape(rest).replace(r"\ ", r"\s+") + ")"
+
+
+@cache
+def _mention_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every spelling of every province; group name → province."""
+    spellings = []
+    for prov in provinces():
+        for name in [prov.name, *_VARIANTS.get(prov.name, [])]:
+            prefix = r"(?:(?i:tỉnh|thành\s+phố|tp\.?)\s+)"
+            if prov.name not in _NEEDS_PREFIX:
+                prefix += "?"
+            spellings.append((name, prefix + _name_pattern(name), prov.name))
+    spellings.sort(key=lambda s: -len(s[0]))  # longest first: "Bà Rịa - Vũng Tàu" over "Vũng Tàu"
+    groups = {f"p{i}": prov for i, (_, _, prov) in enumerate(spellings)}
+    body = "|".join(f"(?P<p{i}>{pat})" for i, (_, pat, _) in enumerate(spellings))
+    return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)"), groups
+
+
+def find_provinces(text: str) -> list[tuple[int, int, str, bool]]:
+    """Province mentions in text: (start, end, pre-2025 name, has tỉnh/thành phố prefix)."""
+    regex, groups = _mention_regex()
+    out = []
+    for m in regex.finditer(text):
+        name = groups[m.lastgroup or ""]
+        written = m.group(0).lower()
+        prefixed = written.startswith(("tỉnh", "thành phố", "tp"))
+        out.append((m.start(), m.end(), name, prefixed))
+    return out
+
+
+def province_from_host(url: str | None) -> str | None:
+    """The province a site's host names (stp.bacninh.gov.vn → Bắc Ninh), if any."""
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    labels = [lab for lab in host.split(".") if lab not in {"www", "gov", "vn", "com", "org", "net", "edu"}]
+    best: tuple[int, str] | None = None
+    for prov in provinces():
+        slug = prov.slug
+        for label in labels:
+            hit = label == slug or (len(slug) >= 6 and slug in label)
+            if hit and (best is None or len(slug) > best[0]):
+                best = (len(slug), prov.name)
+    return best[1] if best else None
+
+
+@cache
+def _districts() -> dict[str, str]:
+    """Folded district name (without 'huyện'/'quận'…) → pre-2025 province name."""
+    out: dict[str, str] = {}
+    names = {p.key: p.name for p in provinces()}
+    for rec in _mapping()["ward_mapping"]:
+        district = re.sub(r"^(Huyện|Quận|Thị xã|Thành phố)\s+", "", rec["old_district"])
+        out.setdefault(district, names.get(rec["old_province_key"], ""))
+    return out
+
+
+def province_of_district(name: str) -> str | None:
+    """'Hữu Lũng' → 'Lạng Sơn' (None when unknown or ambiguous across provinces)."""
+    return _districts().get(name.strip()) or None

@@ -1,0 +1,43 @@
+"""What every field component shares: the Doc extensions they read and write.
+
+Each component fills `doc._.fields[name]` with a `Found` (value + the character spans
+that support it); the record is assembled from those, so evidence is never an
+afterthought. `doc._.article` is the input Article; `doc._.layout` the page layout found
+first (title line, header dates, where the body starts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+for _name, _default in (("article", None), ("fields", None), ("layout", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@dataclass
+class Found:
+    value: Any
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    title: tuple[int, int] | None = None  # the headline's line
+    body_start: int = 0  # first character after the title/date header
+    published: Found | None = None
+    banner: tuple[int, int] | None = None  # a site's "today" date line, to be ignored
+
+
+def put(doc: Doc, name: str, value: Any, spans: list[tuple[int, int]] | None = None) -> None:
+    if value is None or value == []:
+        return
+    doc._.fields[name] = Found(value, spans or [])
+
+
+def get(doc: Doc, name: str, default: Any = None) -> Any:
+    found = doc._.fields.get(name)
+    return found.value if found else default

@@ -1,0 +1,112 @@
+"""The bloc's name as written ("Khối thi đua các ngành tài chính, kinh tế, kỹ thuật") and kind.
+
+A name runs from "Khối"/"Cụm" to the first word that cannot be part of it: a verb, a
+preposition, a year, punctuation that closes a phrase. Commas may sit inside a name
+("các sở, ban, ngành"), so a comma ends it only when a new clause or unit follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.base import get, put
+from extract.lexicon import LEX
+
+_HEAD = re.compile(r"(?<![\w/])(khối|cụm)(?!\w)", re.IGNORECASE)
+_THI_DUA = re.compile(r"\s+thi\s+đua(?:\s*,\s*khen\s+thưởng)?(?!\w)", re.IGNORECASE)
+_NOT_NAME_AFTER = re.compile(r"\s*(?:trưởng|phó|ủy|uỷ|lượng|thi\s+đua\s+(?:tỉnh|thành\s+phố))\b", re.I)
+_NOT_NAME_BEFORE = re.compile(
+    r"(?:đảng\s+(?:ủy|uỷ|bộ)|công\s+đoàn|đoàn\s+thanh\s+niên|bí\s+thư|ban\s+thường\s+vụ|"
+    r"ban\s+chỉ\s+đạo)\s*$",
+    re.IGNORECASE,
+)
+_PHRASE_END = re.compile(r"[.;:()\[\]\"“”\n]|\s{2,}|\s[-–—]\s(?=\S+\s+(?:đơn\s+vị|khối|cụm))")
+_COMMA_BREAK = re.compile(r",\s*(?=[A-ZĐÂÊÔƠƯ][a-zà-ỹđ]|\d|(?:tại|ngày|sáng|chiều|năm)\b)")
+_MAX_WORDS = 22
+
+
+@dataclass
+class BlocMention:
+    start: int
+    end: int
+    kind: str
+    with_thi_dua: bool
+
+    def words_after_head(self, text: str) -> int:
+        return len(text[self.start : self.end].split()) - (2 if self.with_thi_dua else 0) - 1
+
+
+def _name_end(text: str, pos: int, limit: int) -> int:
+    """Where a name that continues at `pos` ends."""
+    window = text[pos:limit]
+    cut = len(window)
+    for pattern in (_PHRASE_END, _COMMA_BREAK):
+        m = pattern.search(window)
+        if m:
+            cut = min(cut, m.start())
+    stop = re.search(r"\s(?:" + LEX["bloc_name_stop"].pattern + ")", window[:cut], re.I)
+    if stop:
+        cut = stop.start()
+    words = window[:cut].split()
+    if len(words) > _MAX_WORDS:
+        cut = len(" ".join(words[:_MAX_WORDS]))
+    name = window[:cut].rstrip(" ,–—-")
+    name = re.sub(r"\s+(?:và|của|tỉnh|thành\s+phố)$", "", name, flags=re.I)
+    return pos + len(name)
+
+
+def mentions(text: str) -> list[BlocMention]:
+    out = []
+    for m in _HEAD.finditer(text):
+        if _NOT_NAME_AFTER.match(text, m.end()):
+            continue
+        if _NOT_NAME_BEFORE.search(text[max(0, m.start() - 25) : m.start()]):
+            continue
+        td = _THI_DUA.match(text, m.end())
+        rest = td.end() if td else m.end()
+        lower_head = m.group(1)[0].islower()
+        end = _name_end(text, rest, min(len(text), rest + 250))
+        if not td:
+            first = text[rest:end].split()[:1]
+            # "Khối Văn xã", "Khối Mặt trận": a short form needs a capitalised name.
+            if lower_head or not first or not first[0][0].isupper():
+                continue
+        kind = "khối" if m.group(1).lower() == "khối" else "cụm"
+        out.append(BlocMention(m.start(), end, kind, bool(td)))
+    return out
+
+
+def best_mention(text: str) -> BlocMention | None:
+    """The fullest name: "Khối thi đua" + a name, first in the article; else a short form."""
+    found = mentions(text)
+    named = [b for b in found if b.with_thi_dua and b.words_after_head(text) >= 1]
+    if named:
+        return named[0]
+    short = [b for b in found if not b.with_thi_dua]
+    if short:
+        return short[0]
+    return found[0] if found else None
+
+
+@Language.component("giaouoc_bloc")
+def bloc_component(doc: Doc) -> Doc:
+    if not get(doc, "relevant"):
+        return doc
+    text = doc.text
+    best = best_mention(text)
+    if best and best.words_after_head(text) >= 1:
+        put(doc, "bloc_name", text[best.start : best.end], [(best.start, best.end)])
+    if best:
+        put(doc, "bloc_kind", best.kind, [(best.start, best.start + 4)])
+        return doc
+    roles = [m for m in re.finditer(r"(?i)\b(khối|cụm)\b", text)]
+    if roles:
+        kinds = [m.group(1).lower() for m in roles]
+        kind = max(("khối", "cụm"), key=kinds.count)
+        first = next(m for m in roles if m.group(1).lower() == kind)
+        put(doc, "bloc_kind", kind, [first.span()])
+    return doc

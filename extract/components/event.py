@@ -1,0 +1,161 @@
+"""Is the article about a bloc's event (or an agency's own pledge or launch), and which?
+
+GUIDE.md decides by the article's *main subject*: the headline and lead say what the
+story is; "thi đua" in passing, honours, and administrative acts about blocs are not
+events. Signing wins over launch and review; otherwise the headline's cue, then the
+lead's, decides between review and launch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.base import put
+from extract.lexicon import LEX
+
+_YEAR = r"((?:19|20)\d\d)"
+_YEAR_AFTER = {
+    "signing": re.compile(
+        r"giao\s+ước(?:\s+thi\s+đua)?[^.\n;]{0,70}?(?:năm|giai\s+đoạn)\s+" + _YEAR, re.I
+    ),
+    "review": re.compile(
+        r"(?:sơ\s+kết|tổng\s+kết|đánh\s+giá|bình\s+xét)[^.\n;]{0,90}?năm\s+" + _YEAR, re.I
+    ),
+    "launch": re.compile(r"phát\s+động[^.\n;]{0,80}?(?:năm|giai\s+đoạn)\s+" + _YEAR, re.I),
+}
+_FORWARD = re.compile(
+    r"nhiệm\s+vụ|phương\s+hướng|triển\s+khai|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra", re.I
+)
+_ANY_YEAR = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/]|-\d)")
+
+
+def signing_spans(text: str) -> list[tuple[int, int]]:
+    """Places where the pledge is signed, not merely referred to."""
+    out = []
+    for m in LEX["signing"].finditer(text):
+        before = text[max(0, m.start() - 40) : m.end()]
+        if LEX["signing_not"].search(before):
+            continue
+        out.append((m.start(), m.end()))
+    return out
+
+
+def _lead(doc: Doc) -> tuple[str, int]:
+    """The headline plus the first two body sentences: where the main subject is said."""
+    layout = doc._.layout
+    sents = [s for s in doc.sents if s.start_char >= layout.body_start and s.text.strip()]
+    end = sents[min(1, len(sents) - 1)].end_char if sents else len(doc.text)
+    start = layout.title[0] if layout.title else layout.body_start
+    return doc.text[start:end], start
+
+
+def _title(doc: Doc) -> str:
+    t = doc._.layout.title
+    return doc.text[t[0] : t[1]] if t else ""
+
+
+def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
+    text = doc.text
+    title = _title(doc)
+    lead, _ = _lead(doc)
+    if not LEX["emulation"].search(text) and not LEX["role_mention"].search(text):
+        return False
+    blocs = len(LEX["bloc_mention"].findall(text)) + len(LEX["role_mention"].findall(text))
+    title_blocs = LEX["bloc_mention"].search(title) or LEX["role_mention"].search(title)
+    not_event = LEX["not_event_title"].search(title or lead[:200])
+    admin_act = LEX["admin_act"].search(lead)
+    if signings and not (not_event and not title_blocs and not LEX["signing"].search(title)):
+        return True
+    if not_event and not title_blocs:
+        return False
+    if blocs and admin_act and not LEX["meeting"].search(lead):
+        return False
+    event_cue = (
+        LEX["review"].search(lead) or LEX["launch"].search(lead) or LEX["meeting"].search(lead)
+    )
+    if blocs and event_cue and not (admin_act and LEX["not_event_title"].search(lead)):
+        return True
+    launch = LEX["launch"].search(title) or LEX["launch"].search(lead)
+    return bool(launch and LEX["emulation"].search(lead) and not admin_act)
+
+
+def _event_type(doc: Doc, signings: list[tuple[int, int]]) -> tuple[str, tuple[int, int] | None]:
+    if signings:
+        return "signing", signings[0]
+    text = doc.text
+    title = _title(doc)
+    lead, lead_start = _lead(doc)
+    for region, offset in ((title, doc._.layout.title[0] if title else 0), (lead, lead_start)):
+        cues = [
+            (m.start(), kind, m)
+            for kind in ("review", "launch")
+            for m in [LEX[kind].search(region)]
+            if m
+        ]
+        if cues:
+            _, kind, m = min(cues, key=lambda c: c[0])
+            return kind, (offset + m.start(), offset + m.end())
+    counts = Counter(
+        {kind: len(LEX[kind].findall(text)) for kind in ("review", "launch")}
+    ).most_common()
+    if counts and counts[0][1]:
+        kind = counts[0][0]
+        m = LEX[kind].search(text)
+        return kind, (m.start(), m.end()) if m else None
+    return "other", None
+
+
+def _year(doc: Doc, event_type: str) -> tuple[int | None, tuple[int, int] | None]:
+    text = doc.text
+    body_start = doc._.layout.body_start
+    pattern = _YEAR_AFTER.get(event_type)
+    if pattern:
+        # The headline states the year best; otherwise the first cue in the body.
+        for m in pattern.finditer(text):
+            if _FORWARD.search(m.group(0)):
+                continue  # "đánh giá … và đề ra nhiệm vụ năm 2024": the year ahead
+            return int(m.group(1)), m.span(1)
+    years = [
+        (int(m.group(1)), m.span(1))
+        for m in _ANY_YEAR.finditer(text, body_start)
+        if 1990 <= int(m.group(1)) <= 2035
+    ]
+    title = doc._.layout.title
+    if title:
+        in_title = [y for y in years if title[0] <= y[1][0] < title[1]]
+        in_title += [
+            (int(m.group(1)), m.span(1))
+            for m in _ANY_YEAR.finditer(text, title[0], title[1])
+        ]
+        if in_title:
+            return in_title[0]
+    if not years:
+        return None, None
+    published = doc._.layout.published
+    if published:
+        near = [y for y in years if published.value.year - 1 <= y[0] <= published.value.year]
+        years = near or years
+    # A review looks back (the smaller year); a pledge or launch looks ahead.
+    pick = min if event_type == "review" else max
+    common = Counter(y for y, _ in years).most_common()
+    top = [y for y, c in common if c == common[0][1]]
+    chosen = pick(top)
+    return chosen, next(span for y, span in years if y == chosen)
+
+
+@Language.component("giaouoc_event")
+def event_component(doc: Doc) -> Doc:
+    signings = signing_spans(doc.text)
+    relevant = _is_relevant(doc, signings)
+    put(doc, "relevant", relevant)
+    if not relevant:
+        return doc
+    kind, span = _event_type(doc, signings)
+    put(doc, "event_type", kind, [span] if span else [])
+    year, yspan = _year(doc, kind)
+    put(doc, "year", year, [yspan] if yspan else [])
+    return doc

@@ -1,0 +1,133 @@
+"""How many units the bloc has, and which.
+
+A count is a number tied to membership: "gồm 12 cơ quan, đơn vị", "08 đơn vị thành
+viên", "11 đơn vị thuộc Khối" — never a number of award winners or attendees (GUIDE.md).
+A list follows "gồm:" / "thành viên:"; its items are split on ";" and, where a new unit
+begins (a unit word such as Sở, Ban, Cục, huyện), on "," and "và", which also appear
+inside names ("Sở Văn hóa, Thể thao và Du lịch").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.base import get, put
+from extract.lexicon import LEX, fragment
+from extract.numbers import NUMBER, parse_count
+from extract.unit_phrases import clean_unit, looks_like_unit, strip_role_note
+
+_NOUN = fragment("member_noun")
+_COUNT_AFTER_INTRO = re.compile(
+    rf"\b{fragment('member_intro')}\s+(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\b", re.IGNORECASE
+)
+_COUNT_TIED = re.compile(
+    rf"(?<![\w/.,])(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\s+{fragment('member_tie_after')}",
+    re.IGNORECASE,
+)
+_COUNT_IN_NAME = re.compile(
+    rf"(?<![\w/.,])(?P<n>\d{{1,2}})\s+(?P<noun>tỉnh|thành\s+phố|huyện|quận|sở|đơn\s+vị)\b",
+    re.IGNORECASE,
+)
+_LIST_INTRO = re.compile(
+    rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm)(?:\s+(?:các\s+)?(?:{NUMBER}\s+)?(?:{_NOUN})(?:\s+thành\s+viên)?)?"
+    rf"(?:\s+(?:là|như|sau))?\s*:?|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:)\s*",
+    re.IGNORECASE,
+)
+_SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
+_SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:huyện|thành\s+phố|thị\s+xã|quận)\b)")
+_LEADING_COUNT = re.compile(rf"^(?:{NUMBER})\s+(?:{_NOUN})\s+", re.IGNORECASE)
+
+
+def _is_excluded(text: str, start: int) -> bool:
+    return bool(LEX["not_member_count_before"].search(text[max(0, start - 20) : start]))
+
+
+def member_count(text: str, bloc_span: tuple[int, int] | None) -> tuple[int, tuple[int, int]] | None:
+    """The stated number of members, by the strength of its tie to membership."""
+    for pattern in (_COUNT_AFTER_INTRO, _COUNT_TIED):
+        for m in pattern.finditer(text):
+            if pattern is _COUNT_TIED and _is_excluded(text, m.start()):
+                continue
+            if pattern is _COUNT_AFTER_INTRO and m.group(0).lower().startswith("có") and not (
+                LEX["member_tie_after"].match(text, m.end() + 1)
+            ):
+                continue
+            n = parse_count(m.group("n"))
+            if n and 2 <= n <= 200:
+                return n, m.span("n")
+    if bloc_span:
+        m = _COUNT_IN_NAME.search(text, bloc_span[0], bloc_span[1])
+        if m:
+            return int(m.group("n")), m.span("n")
+    return None
+
+
+def _list_end(text: str, start: int) -> int:
+    window = text[start : start + 1500]
+    m = LEX["list_stop"].search(window)
+    return start + (m.start() if m else len(window))
+
+
+def split_units(chunk: str) -> list[str]:
+    parts = [p for p in re.split(r"\s*;\s*", chunk) if p.strip()]
+    if len(parts) == 1:
+        pieces = [p for p in re.split(r"\s*,\s*", chunk) if p.strip()]
+        headed = sum(bool(LEX["unit_head"].match(p)) for p in pieces)
+        if headed < len(pieces) / 2:
+            # A list of bare names ("Văn Quan, Bình Gia, … và Hữu Lũng").
+            parts = pieces[:-1] + re.split(r"\s+và\s+", pieces[-1]) if pieces else []
+    out = []
+    for part in parts:
+        out.extend(p for p in _SPLIT_HEAD.split(part) if p.strip())
+    final = []
+    for item in out:
+        final.extend(p for p in _SPLIT_HEAD_CI.split(item) if p.strip())
+    return final
+
+
+def member_list(text: str) -> list[tuple[str, int, int]]:
+    """The first list of units introduced as the bloc's members."""
+    for m in _LIST_INTRO.finditer(text):
+        context = text[max(0, m.start() - 160) : m.start()].lower()
+        if not re.search(r"khối|cụm|thành\s+viên", context + m.group(0).lower()):
+            continue
+        start = m.end()
+        end = _list_end(text, start)
+        chunk = text[start:end]
+        if not chunk[:1].isupper() and not re.match(r"(?i)(?:huyện|thành phố|quận|thị xã|các\s+)", chunk):
+            continue
+        items, pos = [], start
+        for raw in split_units(chunk):
+            raw_at = text.find(raw, pos, end + 1)
+            pos = raw_at + len(raw) if raw_at >= 0 else pos
+            name = _LEADING_COUNT.sub("", strip_role_note(raw))
+            name = clean_unit(name)
+            if not name or not looks_like_unit(name):
+                continue
+            at = text.find(name, max(raw_at, start), end + 1)
+            items.append((name, at, at + len(name)))
+        if len(items) >= 2:
+            return items
+    return []
+
+
+@Language.component("giaouoc_members")
+def members_component(doc: Doc) -> Doc:
+    if not get(doc, "relevant"):
+        return doc
+    text = doc.text
+    bloc = doc._.fields.get("bloc_name")
+    count = member_count(text, bloc.spans[0] if bloc and bloc.spans else None)
+    if count:
+        put(doc, "member_count", count[0], [count[1]])
+    items = member_list(text)
+    leader = doc._.fields.get("leader_unit")
+    if items and leader and count and count[0] == len(items) + 1:
+        if all(leader.value.lower() not in name.lower() for name, _, _ in items):
+            items.append((leader.value, *leader.spans[0]))  # the leader counts among them
+    if items:
+        put(doc, "members", [n for n, _, _ in items], [(s, e) for _, s, e in items])
+    return doc

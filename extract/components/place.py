@@ -1,0 +1,61 @@
+"""The province whose bloc it is: from the text, else from the site's host.
+
+A bloc that spans several provinces (a regional or national cluster) has no province
+(GUIDE.md). In the text, "tỉnh X" weighs more than a bare name inside a unit's name,
+and the site's own province wins a tie or when the text mentions it at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.admin import find_provinces, province_from_host, province_of_district
+from extract.components.base import get, put
+from extract.lexicon import LEX
+
+
+def _is_regional(doc: Doc) -> bool:
+    bloc = get(doc, "bloc_name") or ""
+    if bloc and LEX["regional"].search(bloc):
+        return True
+    members = get(doc, "members", [])
+    named = {p[2] for m in members for p in find_provinces(m) if p[0] == 0 and p[1] == len(m)}
+    return len(named) >= 2
+
+
+@Language.component("giaouoc_place")
+def place_component(doc: Doc) -> Doc:
+    if not get(doc, "relevant") or _is_regional(doc):
+        return doc
+    text = doc.text
+    banner = doc._.layout.banner
+    mentions = [
+        m for m in find_provinces(text) if not (banner and banner[0] <= m[0] < banner[1])
+    ]
+    article = doc._.article
+    host = province_from_host(article.url if article else None)
+    if article and not host and article.source_province:
+        host = article.source_province
+    if mentions:
+        weights: Counter[str] = Counter()
+        for _, _, name, prefixed in mentions:
+            weights[name] += 2 if prefixed else 1
+        if host and host in weights:
+            best = host
+        else:
+            best = weights.most_common(1)[0][0]
+        span = next((s, e) for s, e, n, _ in mentions if n == best)
+        put(doc, "province", best, [span])
+        return doc
+    if host:
+        put(doc, "province", host)
+        return doc
+    for name in get(doc, "members", []):
+        district = province_of_district(name.split(" ", 1)[-1] if name.islower() else name)
+        if district:
+            put(doc, "province", district)
+            break
+    return doc

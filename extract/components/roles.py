@@ -1,0 +1,107 @@
+"""Who leads the bloc (khối trưởng, cụm trưởng, trưởng khối) and who deputises.
+
+The role is a noun that attaches to a unit in a handful of ways Vietnamese reports use:
+"X là/làm (đơn vị) Khối trưởng", "X, Khối trưởng …", "X - đơn vị trưởng khối",
+"X (đơn vị Trưởng khối)", "Khối trưởng là X". When a review elects next year's leader
+and the article is the signing for that year, the elected unit is the leader (GUIDE.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.base import get, put
+from extract.lexicon import LEX, fragment
+from extract.unit_phrases import clean_unit, looks_like_unit
+
+_CLAUSE_START = re.compile(r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s", re.IGNORECASE)
+_BEFORE_LINK = re.compile(
+    r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm)\s+(?:đơn\s+vị\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
+    r"|\s*\(\s*(?:là\s+)?(?:đơn\s+vị\s+)?)$",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    r"^(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?)?(?:\s+năm\s+\d{4})?\s*(?:là|:)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class RoleMention:
+    unit: str
+    start: int
+    end: int
+    elected: bool
+
+
+def _unit_before(text: str, cue_start: int) -> tuple[str, int, int] | None:
+    head = text[max(0, cue_start - 220) : cue_start]
+    link = _BEFORE_LINK.search(head)
+    if not link:
+        return None
+    head = head[: link.start()]
+    cut = 0
+    for m in _CLAUSE_START.finditer(head):
+        cut = m.end()
+    raw = head[cut:]
+    unit = clean_unit(raw)
+    if not unit or not looks_like_unit(unit):
+        return None
+    start = cue_start - len(text[max(0, cue_start - 220) : cue_start]) + head.rfind(unit)
+    return unit, start, start + len(unit)
+
+
+def find_roles(text: str, role: str) -> list[RoleMention]:
+    out = []
+    for m in re.finditer(fragment(role), text, re.IGNORECASE):
+        sentence_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        sentence = text[sentence_start : m.end()]
+        elected = bool(LEX["elected"].search(sentence))
+        found = _unit_before(text, m.start())
+        if found is None:
+            after = _AFTER.match(text, m.end())
+            if after:
+                unit = clean_unit(after.group(1))
+                if unit and looks_like_unit(unit):
+                    s = text.find(unit, after.start(1))
+                    found = (unit, s, s + len(unit))
+        if found:
+            out.append(RoleMention(found[0], found[1], found[2], elected))
+    return out
+
+
+def choose_leader(mentions: list[RoleMention], event_type: str | None) -> RoleMention | None:
+    if not mentions:
+        return None
+    elected = [m for m in mentions if m.elected]
+    if event_type == "signing" and elected:
+        return elected[0]
+    standing = [m for m in mentions if not m.elected]
+    return (standing or mentions)[0]
+
+
+@Language.component("giaouoc_roles")
+def roles_component(doc: Doc) -> Doc:
+    if not get(doc, "relevant"):
+        return doc
+    text = doc.text
+    deputies = find_roles(text, "deputy_role")
+    deputy_spans = {(d.start, d.end) for d in deputies}
+    leaders = [m for m in find_roles(text, "leader_role") if (m.start, m.end) not in deputy_spans]
+    leader = choose_leader(leaders, get(doc, "event_type"))
+    if leader:
+        put(doc, "leader_unit", leader.unit, [(leader.start, leader.end)])
+    chosen, spans = [], []
+    for d in deputies:
+        if leader and d.unit == leader.unit:
+            continue
+        if d.unit not in chosen:
+            chosen.append(d.unit)
+            spans.append((d.start, d.end))
+    if chosen:
+        put(doc, "deputy_units", chosen, spans)
+    return doc

@@ -1,0 +1,72 @@
+"""The day the event took place.
+
+Reporters open the story with it ("Chiều 15/3, tại …"), usually without a year, which
+comes from the publication date (a day after publication belongs to the year before,
+unless the event "sẽ diễn ra"), or — on a repost years later or with no publication
+date — from the emulation year the article is about (GUIDE.md, Dates).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.base import get, put
+from extract.dates import DateMatch, inline_dates, sentence_date
+from extract.lexicon import LEX
+
+_LEAD_SENTENCES = 4
+
+
+def _candidate(doc: Doc) -> DateMatch | None:
+    body = [s for s in doc.sents if s.start_char >= doc._.layout.body_start and s.text.strip()]
+    title = doc._.layout.title
+    sents = body[:_LEAD_SENTENCES]
+    for sent in sents:
+        found = sentence_date(sent.text, sent.start_char)
+        if found:
+            return found
+    for sent in sents:
+        found = inline_dates(sent.text, sent.start_char)
+        if found:
+            return found[0]
+    if title:  # a headline like "Ngày 15/3: Khối … ký giao ước"
+        found = sentence_date(doc.text[title[0] : title[1]], title[0])
+        if found:
+            return found
+    return None
+
+
+def resolve_year(found: DateMatch, doc: Doc) -> date | None:
+    if found.year:
+        return found.resolve(found.year)
+    published = doc._.layout.published
+    emulation_year = get(doc, "year")
+    kind = get(doc, "event_type")
+    if published:
+        day = found.resolve(published.value.year)
+        if day and day > published.value and not LEX["future"].search(doc.text):
+            day = found.resolve(published.value.year - 1)
+        if day and emulation_year and abs(day.year - emulation_year) >= 2:
+            day = found.resolve(emulation_year)  # a repost: the text plainly concerns then
+        return day
+    if not emulation_year:
+        return None
+    year = emulation_year
+    if kind == "review" and found.month <= 3 and "6 tháng" not in doc.text:
+        year += 1  # a year's review is held early the next year
+    elif kind in ("signing", "launch") and found.month == 12:
+        year -= 1  # next year's pledge signed in December
+    return found.resolve(year)
+
+
+@Language.component("giaouoc_event_date")
+def event_date_component(doc: Doc) -> Doc:
+    if not get(doc, "relevant"):
+        return doc
+    found = _candidate(doc)
+    if found:
+        put(doc, "event_date", resolve_year(found, doc), [(found.start, found.end)])
+    return doc

@@ -1,0 +1,379 @@
+"""One HTML page → title, author, publication date, main text and canonical URL.
+
+Used by the crawler for every fetched article and by ``giaouoc extract`` for ``.html``
+inputs. Vietnamese portals wrap a few paragraphs in a lot of chrome: a "today" banner
+in the header ("Thứ Sáu, 22/11/2024"), menus, sidebars of other headlines with their
+own dates, view counters, footers. So the page is read in this order of trust:
+
+* site selectors from ``sources.yaml`` (CSS, or XPath when they start with ``/``),
+* page metadata (``<head>`` meta tags, via htmldate limited to the head),
+* the date printed right after the title heading,
+* trafilatura on a copy of the page with the chrome cut away (chrome = the tags and
+  class/id cues of ``data/page_chrome.yaml``), then line filters from the same file.
+
+The "today" banner is never a candidate: it is cut with the header, its line pattern
+is filtered from the text, and a date found only by htmldate's fallback that equals a
+banner date is refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+import yaml
+from htmldate import find_date
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from extract.resources import DATA_DIR
+
+CHROME_FILE = DATA_DIR / "page_chrome.yaml"
+BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
+HEADING_XPATH = "//h1|//h2|//h3|//h4|//*[contains(@class, 'title')]"
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    title: str | None
+    author: str | None
+    published: date | None
+    text: str  # main text only, paragraphs separated by blank lines
+    canonical_url: str | None
+    date_source: str | None = None  # selector | meta | near-title | htmldate
+
+
+@dataclass(frozen=True)
+class _Chrome:
+    drop_tags: frozenset[str]
+    chrome: tuple[re.Pattern, ...]
+    keep: tuple[re.Pattern, ...]
+    banner: tuple[re.Pattern, ...]
+    junk: tuple[re.Pattern, ...]
+    lead: tuple[re.Pattern, ...]
+    dmy: tuple[re.Pattern, ...]
+    iso: tuple[re.Pattern, ...]
+    window: int
+
+
+@lru_cache(maxsize=1)
+def chrome_rules() -> _Chrome:
+    raw = yaml.safe_load(CHROME_FILE.read_text(encoding="utf-8"))
+
+    def compile_all(patterns: list[str]) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(p, re.I) for p in patterns)
+
+    return _Chrome(
+        drop_tags=frozenset(raw["drop_tags"]),
+        chrome=compile_all(raw["chrome"]),
+        keep=compile_all(raw["keep"]),
+        banner=compile_all(raw["today_banner"]),
+        junk=compile_all(raw["junk_lines"]),
+        lead=compile_all(raw["lead"]),
+        dmy=compile_all(raw["date_patterns"]["dmy"]),
+        iso=compile_all(raw["date_patterns"]["iso"]),
+        window=int(raw.get("date_window_after_title", 12)),
+    )
+
+
+# -- decoding ---------------------------------------------------------------------------
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """Bytes → NFC text, trusting valid UTF-8 over any label (headers are often wrong).
+
+    Order: BOM, strict UTF-8, the page's own ``<meta charset>``, the header's charset,
+    then windows-1258 (the legacy Vietnamese code page) with replacement.
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16")):
+        if body.startswith(bom):
+            return unicodedata.normalize("NFC", body.decode(name, errors="replace"))
+    try:
+        return unicodedata.normalize("NFC", body.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    meta = META_CHARSET.search(body[:4096])
+    candidates = [_codec(meta.group(1).decode("ascii", "ignore")) if meta else None,
+                  _codec(declared), "cp1258"]
+    for name in candidates:
+        if name and name != "utf-8":
+            try:
+                return unicodedata.normalize("NFC", body.decode(name))
+            except UnicodeDecodeError:
+                continue
+    return unicodedata.normalize("NFC", body.decode("cp1258", errors="replace"))
+
+
+# -- small helpers ----------------------------------------------------------------------
+def _clean_space(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _select(sel: Selector, expr: str) -> Any:
+    return sel.xpath(expr) if expr.lstrip().startswith(("/", "(", ".")) else sel.css(expr)
+
+
+def _date_in(text: str) -> date | None:
+    rules = chrome_rules()
+    for pattern in (*rules.dmy, *rules.iso):
+        for m in pattern.finditer(text):
+            try:
+                return date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                continue
+    return None
+
+
+def _tokens(el: HtmlElement) -> list[str]:
+    return (el.get("class") or "").split() + (el.get("id") or "").split()
+
+
+def _is_chrome(el: HtmlElement) -> bool:
+    rules = chrome_rules()
+    tokens = _tokens(el)
+    if not tokens or any(k.search(t) for t in tokens for k in rules.keep):
+        return False
+    return any(c.search(t) for t in tokens for c in rules.chrome)
+
+
+def _strip_chrome(doc: HtmlElement) -> HtmlElement:
+    """A copy of the page without header, menus, sidebars, footer and widgets."""
+    rules = chrome_rules()
+    doc = copy.deepcopy(doc)
+    for el in list(doc.iter()):
+        if not isinstance(el.tag, str):  # comments, processing instructions
+            if el.getparent() is not None:
+                el.drop_tree()
+            continue
+        if el.getparent() is None:
+            continue
+        if el.tag in rules.drop_tags or (el.tag not in ("html", "body") and _is_chrome(el)):
+            el.drop_tree()
+    # Old portals lay pages out with tables; a table whose cells hold paragraphs is
+    # layout, not data, so flatten it to divs for the text extractor.
+    for table in doc.iter("table"):
+        if table.xpath(".//td//p|.//td//div|.//td//h1|.//td//h2|.//td//h3"):
+            for el in [table, *table.iter("tbody", "thead", "tr", "td", "th")]:
+                el.tag = "div"
+    return doc
+
+
+def _tidy_lines(text: str, title: str | None) -> str:
+    """Paragraphs without banner/junk lines, repeats, or a leading copy of the title."""
+    rules = chrome_rules()
+    seen: set[str] = set()
+    kept: list[str] = []
+    title_key = _clean_space(title).lower() if title else None
+    for raw in text.splitlines():
+        line = _clean_space(raw)
+        if not line or line in seen:
+            continue
+        if any(p.search(line) for p in (*rules.banner, *rules.junk)):
+            continue
+        if title_key and line.lower() == title_key:
+            continue
+        seen.add(line)
+        kept.append(line)
+    return "\n\n".join(kept)
+
+
+def _with_lead(cleaned: HtmlElement, body: str) -> str:
+    """Put back a lead paragraph (sapo) that the main-text extractor left out."""
+    flat = _clean_space(body)
+    for el in cleaned.iter():
+        if isinstance(el.tag, str) and any(p.search(t) for t in _tokens(el)
+                                           for p in chrome_rules().lead):
+            lead = _clean_space(el.text_content())
+            if len(lead) > 20 and lead.rstrip(".…").rstrip() not in flat:
+                return lead + "\n" + body
+            return body
+    return body
+
+
+def _block_text(node: Selector) -> str:
+    """Text of a selected body element, one paragraph per block element."""
+    el = node.root
+    if not isinstance(el, HtmlElement):
+        return _clean_space(str(node.get()))
+    el = copy.deepcopy(el)
+    for bad in el.xpath(".//script|.//style|.//noscript"):
+        bad.drop_tree()
+    blocks = [
+        b for b in el.iter(*BLOCK_TAGS)
+        if not any(a.tag in BLOCK_TAGS for a in b.iterancestors() if a is not el)
+    ]
+    return "\n".join(_clean_space(b.text_content()) for b in blocks) or el.text_content()
+
+
+# -- fields -----------------------------------------------------------------------------
+def _title(doc: HtmlElement, cleaned: HtmlElement, meta_title: str | None) -> str | None:
+    """The heading repeated in <title> (site names are the other part), else og:title."""
+    page_title = _clean_space(doc.findtext(".//title"))
+    for h in cleaned.xpath(HEADING_XPATH):
+        text = _clean_space(h.text_content())
+        if len(text) >= 8 and text.lower() in page_title.lower():
+            return text
+    og = doc.xpath("//meta[@property='og:title']/@content")
+    if og and _clean_space(og[0]):
+        return _clean_space(og[0])
+    return _clean_space(meta_title) or page_title or None
+
+
+def _head_date(doc: HtmlElement, url: str | None) -> date | None:
+    head = doc.find("head")
+    if head is None:
+        return None
+    found = find_date(
+        "<html>" + lxml.html.tostring(head, encoding="unicode") + "<body></body></html>",
+        url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d",
+    )
+    return date.fromisoformat(found) if found else None
+
+
+def _date_near_title(doc: HtmlElement, title: str | None) -> date | None:
+    if not title:
+        return None
+    key = _clean_space(title).lower()
+    headings = [h for h in doc.xpath(HEADING_XPATH)
+                if _clean_space(h.text_content()).lower() == key]
+    window = chrome_rules().window
+    for h in reversed(headings):  # the article heading, not the <title> or a sidebar
+        after = [t for t in h.xpath("following::text()[normalize-space()]")[:window * 3]
+                 if t.getparent().tag not in ("script", "style")][:window]
+        before = h.xpath("preceding::text()[normalize-space()]")[-3:][::-1]
+        for text in [*after, *before]:
+            if any(b.search(_clean_space(text)) for b in chrome_rules().banner):
+                continue
+            found = _date_in(str(text))
+            if found:
+                return found
+    return None
+
+
+def _banner_dates(doc: HtmlElement) -> set[date]:
+    rules = chrome_rules()
+    found = set()
+    for text in doc.xpath("//body//text()[normalize-space()]"):
+        line = _clean_space(text)
+        if any(b.search(line) for b in rules.banner):
+            day = _date_in(line)
+            if day:
+                found.add(day)
+    return found
+
+
+def _fallback_date(cleaned: HtmlElement, doc: HtmlElement, url: str | None) -> date | None:
+    found = find_date(cleaned, url=url, extensive_search=False, original_date=True,
+                      outputformat="%Y-%m-%d")
+    day = date.fromisoformat(found) if found else None
+    return None if day in _banner_dates(doc) else day
+
+
+def _meta_author(doc: HtmlElement) -> str | None:
+    for xpath in ("//meta[@name='author']/@content", "//meta[@property='article:author']/@content",
+                  "//meta[@name='dc.creator']/@content"):
+        values = [v for v in doc.xpath(xpath) if _clean_space(v) and "://" not in v]
+        if values:
+            return _clean_space(values[0])
+    return None
+
+
+def _signature_author(text: str) -> str | None:
+    """Vietnamese articles end with the author's name on its own line ("Minh Khoa")."""
+    lines = text.split("\n\n")
+    last = lines[-1] if len(lines) > 1 else ""
+    words = last.split()
+    if 1 < len(words) <= 5 and len(last) <= 40 and all(w[:1].isupper() for w in words) \
+            and not re.search(r"[\d.:;,!?]", last):
+        return last.title() if last.isupper() else last
+    return None
+
+
+def _selected(sel: Selector | None, selectors: dict, field: str) -> Any:
+    expr = selectors.get(field)
+    if not expr or sel is None:
+        return None
+    found = _select(sel, expr)
+    return found or None
+
+
+# -- the entry point --------------------------------------------------------------------
+def parse_page(html: str | bytes, url: str | None, selectors: dict | None = None) -> ParsedPage:
+    """Read one article page; `selectors` (title/date/body/author/remove) override guesses."""
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", unicodedata.normalize("NFC", html))
+    selectors = dict(selectors or {})
+    doc = lxml.html.document_fromstring(html or "<html></html>")
+    for expr in selectors.get("remove", []) or []:
+        for el in (doc.xpath(expr) if expr.startswith("/") else doc.cssselect(expr)):
+            if el.getparent() is not None:
+                el.drop_tree()
+    sel = Selector(root=doc, type="html") if selectors else None
+    cleaned = _strip_chrome(doc)
+
+    canonical = (doc.xpath("//link[@rel='canonical']/@href")
+                 or doc.xpath("//meta[@property='og:url']/@content") or [url])[0]
+    canonical = urljoin(url, canonical.strip()) if canonical and url else canonical
+
+    meta = trafilatura.extract_metadata(lxml.html.tostring(doc, encoding="unicode"))
+    node = _selected(sel, selectors, "title")
+    title = _clean_space(node[0].xpath("string()").get()) if node else None
+    title = title or _title(doc, cleaned, meta.title if meta else None)
+
+    published, source = None, None
+    node = _selected(sel, selectors, "date")
+    if node:
+        first = node[0]
+        attrs = first.xpath("@datetime|@content").getall() if first.root is not None else []
+        published, source = _date_in(" ".join([*attrs, first.xpath("string()").get() or ""])), \
+            "selector"
+    if published is None:
+        published, source = _head_date(doc, url), "meta"
+    if published is None:
+        published, source = _date_near_title(doc, title), "near-title"
+    if published is None:
+        published, source = _fallback_date(cleaned, doc, url), "htmldate"
+
+    node = _selected(sel, selectors, "body")
+    if node:
+        body = "\n".join(_block_text(n) for n in node)
+    else:
+        body = trafilatura.extract(cleaned, url=url, include_comments=False, include_tables=True,
+                                   include_images=False, deduplicate=False) or ""
+        body = _with_lead(cleaned, body)
+    text = _tidy_lines(body, title)
+
+    node = _selected(sel, selectors, "author")
+    author = _clean_space(node[0].xpath("string()").get()) if node else None
+    author = author or _meta_author(doc) or (meta.author if meta else None) \
+        or _signature_author(text)
+
+    def nfc(value: str | None) -> str | None:
+        return unicodedata.normalize("NFC", value) if value else None
+
+    return ParsedPage(
+        title=nfc(title),
+        author=nfc(author),
+        published=published,
+        text=nfc(text) or "",
+        canonical_url=canonical or None,
+        date_source=source if published else None,
+    )

@@ -1,0 +1,65 @@
+"""Cutting a unit's name out of the words around a role or in a list.
+
+Articles name units inside clauses: "Năm 2022, Ban Dân tộc tỉnh được giao là đơn vị
+Trưởng khối", "đồng chí X, Giám đốc Sở Y tế, Khối trưởng", "tại cơ quan Tỉnh đoàn
+(đơn vị Trưởng khối)". What is left once the clause's lead-in, a person's title and
+trailing verbs are peeled off is the unit as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.lexicon import LEX, fragment
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:trong\s+đó|theo\s+đó|đồng\s+thời|năm\s+\d{4}|năm\s+nay|hội\s+nghị(?:\s+cũng)?(?:\s+đã)?|"
+    r"đã|cũng|bầu|được\s+bầu|bầu\s+chọn|thống\s+nhất(?:\s+chọn)?|do|tại(?:\s+cơ\s+quan|\s+trụ\s+sở)?|"
+    r"đại\s+diện(?:\s+lãnh\s+đạo)?|lãnh\s+đạo|cơ\s+quan|đơn\s+vị|đồng\s+chí|ông|bà|với|là|và|gồm|"
+    r"bao\s+gồm|các|của|cho|giao\s+cho|"
+    + fragment("person_title")
+    + r")[\s,:]+)+",
+    re.IGNORECASE,
+)
+_TRAIL = re.compile(
+    r"(?:[\s,]+(?:được\s+giao(?:\s+nhiệm\s+vụ)?|được\s+(?:bầu|chọn)|tiếp\s+tục|giữ|đã|sẽ|"
+    r"là|làm|đảm\s+nhận|năm\s+\d{4}|mới))+$",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(
+    r"^(?:[A-ZĐ][a-zà-ỹđ]+\s+){1,3}[A-ZĐ][a-zà-ỹđ]+\s*,\s*", re.UNICODE
+)
+_ROLE_NOTE = re.compile(
+    r"\s*(?:[-–—(]\s*)?(?:là\s+)?(?:" + fragment("leader_role") + "|" + fragment("deputy_role")
+    + r")(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?)?(?:\s+năm\s+\d{4})?\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_unit(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= 24:
+        return False
+    if LEX["unit_head"].match(name):
+        return True
+    return name[0].isupper() and not re.match(r"(?i)(?:khối|cụm|đơn vị|hội nghị)\b", name)
+
+
+def clean_unit(raw: str) -> str:
+    """Peel lead-in words, a person's name and title, and trailing verbs off a unit."""
+    name = re.sub(r"\s+", " ", raw).strip(" ,;:.–—-…\"“”'")
+    for _ in range(3):
+        before = name
+        name = _PERSON.sub("", name)
+        name = _LEAD_IN.sub("", name)
+        name = _TRAIL.sub("", name)
+        name = _ROLE_NOTE.sub("", name)
+        name = name.strip(" ,;:.–—-…\"“”'")
+        if name == before:
+            break
+    return name
+
+
+def strip_role_note(item: str) -> str:
+    """'Cục Thống kê tỉnh - đơn vị trưởng khối' → 'Cục Thống kê tỉnh'."""
+    return _ROLE_NOTE.sub("", item).strip(" ,;:.–—-")
