@@ -126,8 +126,13 @@ def _clean_space(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def is_xpath(expr: str) -> bool:
+    """Selectors are CSS unless they look like XPath (``//div``, ``(//p)[1]``, ``./p``)."""
+    return expr.lstrip().startswith(("/", "(", "./"))
+
+
 def _select(sel: Selector, expr: str) -> Any:
-    return sel.xpath(expr) if expr.lstrip().startswith(("/", "(", ".")) else sel.css(expr)
+    return sel.xpath(expr) if is_xpath(expr) else sel.css(expr)
 
 
 def _date_in(text: str) -> date | None:
@@ -322,8 +327,9 @@ def parse_page(html: str | bytes, url: str | None, selectors: dict | None = None
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", unicodedata.normalize("NFC", html))
     selectors = dict(selectors or {})
     doc = lxml.html.document_fromstring(html or "<html></html>")
-    for expr in selectors.get("remove", []) or []:
-        for el in (doc.xpath(expr) if expr.startswith("/") else doc.cssselect(expr)):
+    removals = selectors.get("remove") or []
+    for expr in [removals] if isinstance(removals, str) else removals:
+        for el in (doc.xpath(expr) if is_xpath(expr) else doc.cssselect(expr)):
             if el.getparent() is not None:
                 el.drop_tree()
     sel = Selector(root=doc, type="html") if selectors else None

@@ -36,6 +36,9 @@ _ROLE_NOTE = re.compile(
 )
 
 
+_CAPITAL_HEAD = re.compile(r"(?<!\w)(?=[A-ZĐÂĂÊÔƠƯ])" + fragment("unit_head"))
+
+
 def looks_like_unit(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 24:
@@ -48,6 +51,11 @@ def looks_like_unit(name: str) -> bool:
 def clean_unit(raw: str) -> str:
     """Peel lead-in words, a person's name and title, and trailing verbs off a unit."""
     name = re.sub(r"\s+", " ", raw).strip(" ,;:.–—-…\"“”'")
+    if name and not name[0].isupper() and not LEX["unit_head"].match(name):
+        # "các thành viên thống nhất Công ty Điện lực …": the unit starts at its head word.
+        head = _CAPITAL_HEAD.search(name)
+        if head:
+            name = name[head.start() :]
     for _ in range(3):
         before = name
         name = _PERSON.sub("", name)

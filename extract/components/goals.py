@@ -18,45 +18,75 @@ from spacy.tokens import Doc
 from extract.components.base import get, put
 from extract.lexicon import LEX
 
-_MAX_ITEM = 220
+_MAX_ITEM = 350
 _MAX_GOALS = 25
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{6,200})[”\"]")
 _COLON_AFTER_CUE = re.compile(r"^[^:]{0,80}:\s*")
+_OPENING_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*,", re.IGNORECASE)
 _PROVINCE_SUBJECT = re.compile(r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)")
+
+
+def _paragraph_year(doc: Doc, pos: int) -> int | None:
+    """The year a paragraph opens with ("Năm 2022, các đơn vị …"), if any."""
+    para = doc.text.rfind("\n", 0, pos) + 1
+    m = _OPENING_YEAR.match(doc.text, para)
+    return int(m.group(1)) if m else None
+
+
+def _cue(text: str) -> tuple[int, int] | None:
+    """Where the goals of a sentence begin, if the sentence states any."""
+    label = _first_unquoted(LEX["goal_cue_label"], text)
+    verb = _first_unquoted(LEX["goal_cue_verb"], text)
+    if label and (not verb or label.start() <= verb.start()):
+        return label.start(), label.end()
+    if verb:
+        return verb.start(), verb.start()
+    return None
+
+
+def _first_unquoted(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    for m in pattern.finditer(text):
+        if text.count("“", 0, m.start()) <= text.count("”", 0, m.start()) and text.count(
+            '"', 0, m.start()
+        ) % 2 == 0:
+            return m
+    return None
 
 
 def _passages(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of the article that state goals."""
     body_start = doc._.layout.body_start
+    year = get(doc, "year")
     out: list[tuple[int, int]] = []
     active = False
     for sent in doc.sents:
-        if sent.end_char <= body_start:
+        if sent.start_char < body_start:
             continue
         text = sent.text
         stripped = text.strip()
-        if not stripped:
-            continue
-        lead = len(text) - len(text.lstrip())
-        start = sent.start_char + lead
-        cue = LEX["goal_cue"].search(text)
+        if not stripped or (stripped.isupper() and len(stripped) > 20):
+            active = False
+            continue  # a slogan banner in capitals is page furniture
+        opening = _paragraph_year(doc, sent.start_char)
+        if year and opening and opening < year:
+            active = False
+            continue  # "Năm 2022, …" in a 2023 article: last year's results
+        start = sent.start_char + len(text) - len(text.lstrip())
         if active and LEX["goal_continuation"].match(stripped):
             out.append((start, sent.end_char))
             continue
         active = False
+        cue = _cue(text)
         if not cue or _PROVINCE_SUBJECT.search(text):
             continue
-        if LEX["goal_not"].search(text[: cue.start()]) and not LEX["goal_not"].search(
-            text[cue.end() :]
-        ):
-            pass  # a past result before the cue does not spoil what follows it
-        elif LEX["goal_not"].search(text):
+        strong = LEX["goal_cue_strong"].match(text, cue[0])
+        if LEX["goal_past"].search(text[cue[1] :] if strong else text):
             continue
-        begin = sent.start_char + cue.start()
-        colon = _COLON_AFTER_CUE.match(text[cue.start() :])
+        begin = cue[1]
+        colon = _COLON_AFTER_CUE.match(text[begin:])
         if colon:
-            begin = sent.start_char + cue.start() + colon.end()
-        out.append((begin, sent.end_char))
+            begin += colon.end()
+        out.append((sent.start_char + begin, sent.end_char))
         active = True
     return out
 
@@ -91,8 +121,11 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and text[end - 1] in " ,.:;-–—…\n\t/":
         end -= 1
-    if len(text[start:end].split()) < 3:
+    item = text[start:end]
+    if len(item.split()) < 3 or LEX["goal_item_not"].search(item):
         return None
+    if not LEX["goal_meta_words"].sub(" ", item.lower()).strip(" ,.;:-–"):
+        return None  # "các nhiệm vụ trọng tâm": a label, not a goal
     return start, end
 
 

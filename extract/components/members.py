@@ -32,10 +32,12 @@ _COUNT_IN_NAME = re.compile(
     re.IGNORECASE,
 )
 _LIST_INTRO = re.compile(
-    rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm)(?:\s+(?:các\s+)?(?:{NUMBER}\s+)?(?:{_NOUN})(?:\s+thành\s+viên)?)?"
-    rf"(?:\s+(?:là|như|sau))?\s*:?|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:)\s*",
+    rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)(?:\s+(?:các\s+)?(?:{NUMBER}\s+)?(?:{_NOUN})(?:\s+thành\s+viên)?"
+    rf"(?:[^:;.\n]{{0,80}}:)?)?(?:\s+(?:là|như|sau))?\s*:?"
+    rf"|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:|\btrong\s+đó\s+có)\s*",
     re.IGNORECASE,
 )
+_BLOC_SUBJECT = re.compile(r"(?i)\b(?:khối|cụm)\b[^,.;:]{0,60}$")
 _SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
 _SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:huyện|thành\s+phố|thị\s+xã|quận)\b)")
 _LEADING_COUNT = re.compile(rf"^(?:{NUMBER})\s+(?:{_NOUN})\s+", re.IGNORECASE)
@@ -53,6 +55,8 @@ def member_count(text: str, bloc_span: tuple[int, int] | None) -> tuple[int, tup
                 continue
             if pattern is _COUNT_AFTER_INTRO and m.group(0).lower().startswith("có") and not (
                 LEX["member_tie_after"].match(text, m.end() + 1)
+                or "thành viên" in m.group("noun").lower()
+                or _BLOC_SUBJECT.search(text[max(0, m.start() - 60) : m.start()])
             ):
                 continue
             n = parse_count(m.group("n"))
@@ -94,6 +98,11 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         context = text[max(0, m.start() - 160) : m.start()].lower()
         if not re.search(r"khối|cụm|thành\s+viên", context + m.group(0).lower()):
             continue
+        if m.group(0).lower().startswith("có") and not (
+            _BLOC_SUBJECT.search(text[max(0, m.start() - 60) : m.start()])
+            and re.search(r"(?:là|:)\s*$", m.group(0))
+        ):
+            continue  # "có" opens a list only as "Khối có N đơn vị là/:"
         start = m.end()
         end = _list_end(text, start)
         chunk = text[start:end]

@@ -25,7 +25,7 @@ _BEFORE_LINK = re.compile(
     re.IGNORECASE,
 )
 _AFTER = re.compile(
-    r"^(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?)?(?:\s+năm\s+\d{4})?\s*(?:là|:)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
+    r"(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?)?(?:\s+năm\s+\d{4})?\s*(?:là|:)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
     re.IGNORECASE,
 )
 
