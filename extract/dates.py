@@ -24,7 +24,7 @@ DAY_MONTH = (
     rf"(?:{_D}\s*(?P<sep>[/.-])\s*{_M}(?:\s*(?P=sep)\s*{_Y})?(?![\d/.-]*\d)"
     r"|(?P<td>[0-3]?\d)\s+tháng\s+(?P<tm>[01]?\d)(?:\s*(?:năm|,)\s*(?P<ty>(?:19|20)\d\d))?)"
 )
-_ISO = rf"(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
+_ISO = r"(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
 FULL_DATE = re.compile(
     rf"(?<![\d/])(?:{_ISO}|{_D}\s*(?P<sep>[/.-])\s*{_M}\s*(?P=sep)\s*{_Y})(?!\d)"
 )

@@ -200,15 +200,19 @@ def _tidy_lines(text: str, title: str | None) -> str:
 
 
 def _with_lead(cleaned: HtmlElement, body: str) -> str:
-    """Put back a lead paragraph (sapo) that the main-text extractor left out."""
-    flat = _clean_space(body)
+    """Make the lead paragraph (sapo) come first, adding it when the extractor left it out."""
     for el in cleaned.iter():
         if isinstance(el.tag, str) and any(p.search(t) for t in _tokens(el)
                                            for p in chrome_rules().lead):
             lead = _clean_space(el.text_content())
-            if len(lead) > 20 and lead.rstrip(".…").rstrip() not in flat:
-                return lead + "\n" + body
-            return body
+            if len(lead) <= 20:
+                return body
+            stem = lead.rstrip(".…").rstrip()
+            lines = [ln for ln in body.splitlines() if _clean_space(ln)]
+            rest = [ln for ln in lines if _clean_space(ln) != lead]
+            if len(rest) < len(lines) or stem not in _clean_space(body):
+                return "\n".join([lead, *rest])  # the lead moved to the front, or added
+            return body  # an abridged copy of a paragraph that is in the text
     return body
 
 

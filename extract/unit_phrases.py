@@ -36,6 +36,8 @@ _ROLE_NOTE = re.compile(
 )
 
 
+_SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
+_SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:huyện|thành\s+phố|thị\s+xã|quận)\b)")
 _CAPITAL_HEAD = re.compile(r"(?<!\w)(?=[A-ZĐÂĂÊÔƠƯ])" + fragment("unit_head"))
 
 
@@ -71,3 +73,20 @@ def clean_unit(raw: str) -> str:
 def strip_role_note(item: str) -> str:
     """'Cục Thống kê tỉnh - đơn vị trưởng khối' → 'Cục Thống kê tỉnh'."""
     return _ROLE_NOTE.sub("", item).strip(" ,;:.–—-")
+
+
+def split_units(chunk: str) -> list[str]:
+    parts = [p for p in re.split(r"\s*;\s*", chunk) if p.strip()]
+    if len(parts) == 1:
+        pieces = [p for p in re.split(r"\s*,\s*", chunk) if p.strip()]
+        headed = sum(bool(LEX["unit_head"].match(p)) for p in pieces)
+        if headed < len(pieces) / 2:
+            # A list of bare names ("Văn Quan, Bình Gia, … và Hữu Lũng").
+            parts = pieces[:-1] + re.split(r"\s+và\s+", pieces[-1]) if pieces else []
+    out = []
+    for part in parts:
+        out.extend(p for p in _SPLIT_HEAD.split(part) if p.strip())
+    final = []
+    for item in out:
+        final.extend(p for p in _SPLIT_HEAD_CI.split(item) if p.strip())
+    return final

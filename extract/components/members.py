@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from extract.components.base import get, put
 from extract.lexicon import LEX, fragment
 from extract.numbers import NUMBER, parse_count
-from extract.unit_phrases import clean_unit, looks_like_unit, strip_role_note
+from extract.unit_phrases import clean_unit, looks_like_unit, split_units, strip_role_note
 
 _NOUN = fragment("member_noun")
 _COUNT_AFTER_INTRO = re.compile(
@@ -28,7 +28,7 @@ _COUNT_TIED = re.compile(
     re.IGNORECASE,
 )
 _COUNT_IN_NAME = re.compile(
-    rf"(?<![\w/.,])(?P<n>\d{{1,2}})\s+(?P<noun>tỉnh|thành\s+phố|huyện|quận|sở|đơn\s+vị)\b",
+    r"(?<![\w/.,])(?P<n>\d{1,2})\s+(?P<noun>tỉnh|thành\s+phố|huyện|quận|sở|đơn\s+vị)\b",
     re.IGNORECASE,
 )
 _LIST_INTRO = re.compile(
@@ -38,8 +38,6 @@ _LIST_INTRO = re.compile(
     re.IGNORECASE,
 )
 _BLOC_SUBJECT = re.compile(r"(?i)\b(?:khối|cụm)\b[^,.;:]{0,60}$")
-_SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
-_SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:huyện|thành\s+phố|thị\s+xã|quận)\b)")
 _LEADING_COUNT = re.compile(rf"^(?:{NUMBER})\s+(?:{_NOUN})\s+", re.IGNORECASE)
 
 
@@ -73,23 +71,6 @@ def _list_end(text: str, start: int) -> int:
     window = text[start : start + 1500]
     m = LEX["list_stop"].search(window)
     return start + (m.start() if m else len(window))
-
-
-def split_units(chunk: str) -> list[str]:
-    parts = [p for p in re.split(r"\s*;\s*", chunk) if p.strip()]
-    if len(parts) == 1:
-        pieces = [p for p in re.split(r"\s*,\s*", chunk) if p.strip()]
-        headed = sum(bool(LEX["unit_head"].match(p)) for p in pieces)
-        if headed < len(pieces) / 2:
-            # A list of bare names ("Văn Quan, Bình Gia, … và Hữu Lũng").
-            parts = pieces[:-1] + re.split(r"\s+và\s+", pieces[-1]) if pieces else []
-    out = []
-    for part in parts:
-        out.extend(p for p in _SPLIT_HEAD.split(part) if p.strip())
-    final = []
-    for item in out:
-        final.extend(p for p in _SPLIT_HEAD_CI.split(item) if p.strip())
-    return final
 
 
 def member_list(text: str) -> list[tuple[str, int, int]]:

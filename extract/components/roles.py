@@ -16,11 +16,15 @@ from spacy.tokens import Doc
 
 from extract.components.base import get, put
 from extract.lexicon import LEX, fragment
-from extract.unit_phrases import clean_unit, looks_like_unit
+from extract.unit_phrases import clean_unit, looks_like_unit, split_units
 
-_CLAUSE_START = re.compile(r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s", re.IGNORECASE)
+_CLAUSE_START = re.compile(
+    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s|(?i:\s+và)\s+(?=" + fragment("unit_head") + r"\s)"
+    r"|(?i:" + fragment("leader_role") + "|" + fragment("deputy_role") + r")(?:\s+năm\s+\d{4})?"
+)
 _BEFORE_LINK = re.compile(
-    r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm)\s+(?:đơn\s+vị\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
+    r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm|giữ\s+vai\s+trò|đảm\s+nhận(?:\s+vai\s+trò)?"
+    r"|đảm\s+nhiệm(?:\s+vai\s+trò)?)\s+(?:đơn\s+vị\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
     r"|\s*\(\s*(?:là\s+)?(?:đơn\s+vị\s+)?)$",
     re.IGNORECASE,
 )
@@ -28,6 +32,17 @@ _AFTER = re.compile(
     r"(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?)?(?:\s+năm\s+\d{4})?\s*(?:là|:)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
     re.IGNORECASE,
 )
+
+
+def _units_after(text: str, start: int, raw: str) -> list[tuple[str, int, int]]:
+    """'Sở Ngoại vụ và Thanh tra tỉnh' after a role: one or several units."""
+    out = []
+    for part in split_units(raw):
+        unit = clean_unit(part)
+        if unit and looks_like_unit(unit):
+            s = text.find(unit, start)
+            out.append((unit, s, s + len(unit)))
+    return out
 
 
 @dataclass
@@ -62,15 +77,12 @@ def find_roles(text: str, role: str) -> list[RoleMention]:
         sentence = text[sentence_start : m.end()]
         elected = bool(LEX["elected"].search(sentence))
         found = _unit_before(text, m.start())
-        if found is None:
+        units = [found] if found else []
+        if not units:
             after = _AFTER.match(text, m.end())
             if after:
-                unit = clean_unit(after.group(1))
-                if unit and looks_like_unit(unit):
-                    s = text.find(unit, after.start(1))
-                    found = (unit, s, s + len(unit))
-        if found:
-            out.append(RoleMention(found[0], found[1], found[2], elected))
+                units = _units_after(text, after.start(1), after.group(1))
+        out.extend(RoleMention(u, s, e, elected) for u, s, e in units)
     return out
 
 
