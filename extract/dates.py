@@ -36,7 +36,7 @@ _WEEKDAY = fragment("weekday")
 # "(Mặt trận) - Chiều ngày 3/8, …", "Sáng thứ Năm (ngày 9-3), …".
 SENTENCE_DATE = re.compile(
     rf"^\s*{_LEAD}(?:(?P<part>{_PART})\s+)?(?:(?:hôm\s+)?{_WEEKDAY}\s*[,(]?\s*)?"
-    rf"(?:ngày\s+)?{DAY_MONTH}",
+    rf"(?:(?:nay|qua)\s*[,(]\s*)?(?:ngày\s+)?{DAY_MONTH}",
     re.IGNORECASE,
 )
 # An event date inside a sentence, tied to the event by a time of day or "vào".

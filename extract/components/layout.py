@@ -27,6 +27,7 @@ _CHROME = re.compile(
     r"(?i)^(?:skip\b|cannot retrieve|tất cả chuyên mục|trang chủ|bản in|in bài|chia sẻ|"
     r"cỡ chữ|font|\(?ảnh|nguồn:)"
 )
+_BYLINE = re.compile(r"(?i)tác\s+giả|người\s+(?:viết|đăng)|đăng\s+bởi|biên\s+tập|nguồn\s*:|theo\s*:")
 _TITLE_DATE = re.compile(r"\s{2,}(\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 
 
@@ -35,8 +36,11 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _is_date_line(line: str) -> bool:
-    """A line that is a date and some page furniture (time, views, weekday), nothing else."""
-    return bool(full_dates(line)) and len(_NOISE.sub("", line).split()) <= 2
+    """A line that is a date and some page furniture (time, views, weekday, byline)."""
+    if not full_dates(line):
+        return False
+    rest = len(_NOISE.sub("", line).split())
+    return rest <= 2 or (bool(_BYLINE.search(line)) and rest <= 8 and len(line) <= 120)
 
 
 def _looks_like_title(line: str) -> bool:
