@@ -27,9 +27,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
 def clean_text(text: str) -> str:
-    """NFC, no control characters, Windows newlines folded, bounded length."""
+    """NFC, no control characters, one kind of newline, bounded length.
+
+    Every replacement keeps the length, so offsets into the cleaned text are offsets
+    into the article's own text (when it was NFC already, as crawled text is).
+    """
     text = unicodedata.normalize("NFC", text[: MAX_CHARS * 2])
-    text = _CONTROL.sub(" ", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text).replace("\r\n", " \n").replace("\r", "\n")
     return text[:MAX_CHARS]
 
 

@@ -9,6 +9,7 @@ each value arrives with the spans of text that support it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -69,19 +70,23 @@ class Extractor:
         self.nlp = build_pipeline()
 
     def extract(self, article: Article) -> EventRecord:
-        text = nlp.clean_text(article_text(article))
+        raw = article_text(article)
+        text = nlp.clean_text(raw)
         doc = nlp.make_doc(text)
         doc._.article = article
         doc._.fields = {}
         for _, component in self.nlp.pipeline:
             doc = component(doc)
-        return self._record(article, doc)
+        # Cleaning keeps offsets; evidence quotes the article's own characters when it can.
+        head = raw[: len(text)]
+        source = head if unicodedata.is_normalized("NFC", head) else text
+        return self._record(article, doc, source)
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[EventRecord]:
         for article in articles:
             yield self.extract(article)
 
-    def _record(self, article: Article, doc: Doc) -> EventRecord:
+    def _record(self, article: Article, doc: Doc, source: str) -> EventRecord:
         fields: dict[str, Any] = {"id": article.id, "url": article.url}
         evidence: dict[str, list[Span]] = {}
         relevant = bool(doc._.fields.get("relevant") and doc._.fields["relevant"].value)
@@ -91,7 +96,7 @@ class Extractor:
                 if name == "relevant":
                     continue
                 fields[name] = found.value
-                spans = [Span(start=s, end=e, text=doc.text[s:e]) for s, e in found.spans]
+                spans = [Span(start=s, end=e, text=source[s:e]) for s, e in found.spans]
                 if spans:
                     evidence[name] = spans
         record = EventRecord(**fields, evidence=evidence, extractor_version=EXTRACTOR_VERSION)

@@ -90,3 +90,14 @@ def split_units(chunk: str) -> list[str]:
     for item in out:
         final.extend(p for p in _SPLIT_HEAD_CI.split(item) if p.strip())
     return final
+
+
+def locate(text: str, value: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Where a (whitespace-squashed) value stands in text, for its evidence span."""
+    end = len(text) if end is None else end
+    at = text.find(value, start, end)
+    if at >= 0:
+        return at, at + len(value)
+    pattern = r"\s+".join(re.escape(w) for w in value.split())
+    m = re.compile(pattern).search(text, start, end) if pattern else None
+    return m.span() if m else None

@@ -17,7 +17,13 @@ from spacy.tokens import Doc
 from extract.components.base import get, put
 from extract.lexicon import LEX, fragment
 from extract.numbers import NUMBER, parse_count
-from extract.unit_phrases import clean_unit, looks_like_unit, split_units, strip_role_note
+from extract.unit_phrases import (
+    clean_unit,
+    locate,
+    looks_like_unit,
+    split_units,
+    strip_role_note,
+)
 
 _NOUN = fragment("member_noun")
 _COUNT_AFTER_INTRO = re.compile(
@@ -91,14 +97,15 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
             continue
         items, pos = [], start
         for raw in split_units(chunk):
-            raw_at = text.find(raw, pos, end + 1)
-            pos = raw_at + len(raw) if raw_at >= 0 else pos
+            raw_span = locate(text, raw, pos, end + 1)
+            pos = raw_span[1] if raw_span else pos
             name = _LEADING_COUNT.sub("", strip_role_note(raw))
             name = clean_unit(name)
             if not name or not looks_like_unit(name):
                 continue
-            at = text.find(name, max(raw_at, start), end + 1)
-            items.append((name, at, at + len(name)))
+            span = locate(text, name, raw_span[0] if raw_span else start, end + 1)
+            if span:
+                items.append((name, *span))
         if len(items) >= 2:
             return items
     return []

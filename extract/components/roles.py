@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from extract.components.base import get, put
 from extract.lexicon import LEX, fragment
-from extract.unit_phrases import clean_unit, looks_like_unit, split_units
+from extract.unit_phrases import clean_unit, locate, looks_like_unit, split_units
 
 _CLAUSE_START = re.compile(
     r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s|(?i:\s+và)\s+(?=" + fragment("unit_head") + r"\s)"
@@ -39,9 +39,9 @@ def _units_after(text: str, start: int, raw: str) -> list[tuple[str, int, int]]:
     out = []
     for part in split_units(raw):
         unit = clean_unit(part)
-        if unit and looks_like_unit(unit):
-            s = text.find(unit, start)
-            out.append((unit, s, s + len(unit)))
+        span = locate(text, unit, start) if unit and looks_like_unit(unit) else None
+        if span:
+            out.append((unit, *span))
     return out
 
 
@@ -66,8 +66,8 @@ def _unit_before(text: str, cue_start: int) -> tuple[str, int, int] | None:
     unit = clean_unit(raw)
     if not unit or not looks_like_unit(unit):
         return None
-    start = cue_start - len(text[max(0, cue_start - 220) : cue_start]) + head.rfind(unit)
-    return unit, start, start + len(unit)
+    span = locate(text, unit, max(0, cue_start - 220), cue_start)
+    return (unit, *span) if span else None
 
 
 def find_roles(text: str, role: str) -> list[RoleMention]:
