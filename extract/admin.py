@@ -115,7 +115,11 @@ def province_from_host(url: str | None) -> str | None:
     if not url:
         return None
     host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
-    labels = [lab for lab in host.split(".") if lab not in {"www", "gov", "vn", "com", "org", "net", "edu"}]
+    labels = [
+        lab
+        for lab in host.split(".")
+        if lab not in {"www", "gov", "vn", "com", "org", "net", "edu"}
+    ]
     best: tuple[int, str] | None = None
     for prov in provinces():
         slug = prov.slug

@@ -7,16 +7,33 @@ Vietnamese number words, so this small reader covers 0–999, which is all a blo
 from __future__ import annotations
 
 _DIGITS = {
-    "không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
-    "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
+    "không": 0,
+    "một": 1,
+    "mốt": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "tư": 4,
+    "năm": 5,
+    "lăm": 5,
+    "nhăm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "bẩy": 7,
+    "tám": 8,
+    "chín": 9,
 }
 _TENS = {"mười": 10, "mươi": 10}
 _WORDS = set(_DIGITS) | set(_TENS) | {"trăm", "linh", "lẻ"}
 
 # A run of number words, as a regex fragment usable inside larger patterns.
-NUMBER_WORDS = r"(?:(?:" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\s+)*(?:" + "|".join(
-    sorted(_WORDS, key=len, reverse=True)
-) + r")"
+NUMBER_WORDS = (
+    r"(?:(?:"
+    + "|".join(sorted(_WORDS, key=len, reverse=True))
+    + r")\s+)*(?:"
+    + "|".join(sorted(_WORDS, key=len, reverse=True))
+    + r")"
+)
 NUMBER = r"(?:\d{1,3}|" + NUMBER_WORDS + r")"
 
 

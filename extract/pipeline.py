@@ -112,4 +112,3 @@ def _normalized(record: EventRecord) -> Normalized:
         members=[normalize_unit(m) for m in record.members],
         deputy_units=[normalize_unit(d) for d in record.deputy_units],
     )
-

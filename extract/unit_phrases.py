@@ -16,9 +16,7 @@ _LEAD_IN = re.compile(
     r"^(?:(?:trong\s+đó|theo\s+đó|đồng\s+thời|năm\s+\d{4}|năm\s+nay|hội\s+nghị(?:\s+cũng)?(?:\s+đã)?|"
     r"đã|cũng|bầu|được\s+bầu|bầu\s+chọn|thống\s+nhất(?:\s+chọn)?|do|tại(?:\s+cơ\s+quan|\s+trụ\s+sở)?|"
     r"đại\s+diện(?:\s+lãnh\s+đạo)?|lãnh\s+đạo|cơ\s+quan|đơn\s+vị|đồng\s+chí|ông|bà|với|là|và|gồm|"
-    r"bao\s+gồm|các|của|cho|giao\s+cho|"
-    + fragment("person_title")
-    + r")[\s,:]+)+",
+    r"bao\s+gồm|các|của|cho|giao\s+cho|" + fragment("person_title") + r")[\s,:]+)+",
     re.IGNORECASE,
 )
 _TRAIL = re.compile(
@@ -26,11 +24,12 @@ _TRAIL = re.compile(
     r"là|làm|đảm\s+nhận|năm\s+\d{4}|mới))+$",
     re.IGNORECASE,
 )
-_PERSON = re.compile(
-    r"^(?:[A-ZĐ][a-zà-ỹđ]+\s+){1,3}[A-ZĐ][a-zà-ỹđ]+\s*,\s*", re.UNICODE
-)
+_PERSON = re.compile(r"^(?:[A-ZĐ][a-zà-ỹđ]+\s+){1,3}[A-ZĐ][a-zà-ỹđ]+\s*,\s*", re.UNICODE)
 _ROLE_NOTE = re.compile(
-    r"\s*(?:[-–—(]\s*)?(?:là\s+)?(?:" + fragment("leader_role") + "|" + fragment("deputy_role")
+    r"\s*(?:[-–—(]\s*)?(?:là\s+)?(?:"
+    + fragment("leader_role")
+    + "|"
+    + fragment("deputy_role")
     + r")(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?)?(?:\s+năm\s+\d{4})?\s*\)?\s*$",
     re.IGNORECASE,
 )

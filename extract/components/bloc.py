@@ -18,7 +18,9 @@ from extract.lexicon import LEX
 
 _HEAD = re.compile(r"(?<![\w/])(khối|cụm)(?!\w)", re.IGNORECASE)
 _THI_DUA = re.compile(r"\s+thi\s+đua(?:\s*,\s*khen\s+thưởng)?(?!\w)", re.IGNORECASE)
-_NOT_NAME_AFTER = re.compile(r"\s*(?:trưởng|phó|ủy|uỷ|lượng|thi\s+đua\s+(?:tỉnh|thành\s+phố))\b", re.I)
+_NOT_NAME_AFTER = re.compile(
+    r"\s*(?:trưởng|phó|ủy|uỷ|lượng|thi\s+đua\s+(?:tỉnh|thành\s+phố))\b", re.I
+)
 _NOT_NAME_BEFORE = re.compile(
     r"(?:đảng\s+(?:ủy|uỷ|bộ)|công\s+đoàn|đoàn\s+thanh\s+niên|bí\s+thư|ban\s+thường\s+vụ|"
     r"ban\s+chỉ\s+đạo)\s*$",

@@ -27,9 +27,7 @@ _YEAR_AFTER = {
     ),
     "launch": re.compile(r"phát\s+động[^.\n;]{0,80}?(?:năm|giai\s+đoạn)\s+" + _YEAR, re.I),
 }
-_FORWARD = re.compile(
-    r"nhiệm\s+vụ|phương\s+hướng|triển\s+khai|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra", re.I
-)
+_FORWARD = re.compile(r"nhiệm\s+vụ|phương\s+hướng|triển\s+khai|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra", re.I)
 _ANY_YEAR = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/]|-\d)")
 
 
@@ -128,8 +126,7 @@ def _year(doc: Doc, event_type: str) -> tuple[int | None, tuple[int, int] | None
     if title:
         in_title = [y for y in years if title[0] <= y[1][0] < title[1]]
         in_title += [
-            (int(m.group(1)), m.span(1))
-            for m in _ANY_YEAR.finditer(text, title[0], title[1])
+            (int(m.group(1)), m.span(1)) for m in _ANY_YEAR.finditer(text, title[0], title[1])
         ]
         if in_title:
             return in_title[0]

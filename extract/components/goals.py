@@ -23,7 +23,9 @@ _MAX_GOALS = 25
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{6,200})[”\"]")
 _COLON_AFTER_CUE = re.compile(r"^[^:]{0,80}:\s*")
 _OPENING_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*,", re.IGNORECASE)
-_PROVINCE_SUBJECT = re.compile(r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)")
+_PROVINCE_SUBJECT = re.compile(
+    r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)"
+)
 
 
 def _paragraph_year(doc: Doc, pos: int) -> int | None:
@@ -46,9 +48,10 @@ def _cue(text: str) -> tuple[int, int] | None:
 
 def _first_unquoted(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     for m in pattern.finditer(text):
-        if text.count("“", 0, m.start()) <= text.count("”", 0, m.start()) and text.count(
-            '"', 0, m.start()
-        ) % 2 == 0:
+        if (
+            text.count("“", 0, m.start()) <= text.count("”", 0, m.start())
+            and text.count('"', 0, m.start()) % 2 == 0
+        ):
             return m
     return None
 

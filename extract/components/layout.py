@@ -27,7 +27,9 @@ _CHROME = re.compile(
     r"(?i)^(?:skip\b|cannot retrieve|tất cả chuyên mục|trang chủ|bản in|in bài|chia sẻ|"
     r"cỡ chữ|font|\(?ảnh|nguồn:)"
 )
-_BYLINE = re.compile(r"(?i)tác\s+giả|người\s+(?:viết|đăng)|đăng\s+bởi|biên\s+tập|nguồn\s*:|theo\s*:")
+_BYLINE = re.compile(
+    r"(?i)tác\s+giả|người\s+(?:viết|đăng)|đăng\s+bởi|biên\s+tập|nguồn\s*:|theo\s*:"
+)
 _TITLE_DATE = re.compile(r"\s{2,}(\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 
 

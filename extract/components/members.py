@@ -51,16 +51,22 @@ def _is_excluded(text: str, start: int) -> bool:
     return bool(LEX["not_member_count_before"].search(text[max(0, start - 20) : start]))
 
 
-def member_count(text: str, bloc_span: tuple[int, int] | None) -> tuple[int, tuple[int, int]] | None:
+def member_count(
+    text: str, bloc_span: tuple[int, int] | None
+) -> tuple[int, tuple[int, int]] | None:
     """The stated number of members, by the strength of its tie to membership."""
     for pattern in (_COUNT_AFTER_INTRO, _COUNT_TIED):
         for m in pattern.finditer(text):
             if pattern is _COUNT_TIED and _is_excluded(text, m.start()):
                 continue
-            if pattern is _COUNT_AFTER_INTRO and m.group(0).lower().startswith("có") and not (
-                LEX["member_tie_after"].match(text, m.end() + 1)
-                or "thành viên" in m.group("noun").lower()
-                or _BLOC_SUBJECT.search(text[max(0, m.start() - 60) : m.start()])
+            if (
+                pattern is _COUNT_AFTER_INTRO
+                and m.group(0).lower().startswith("có")
+                and not (
+                    LEX["member_tie_after"].match(text, m.end() + 1)
+                    or "thành viên" in m.group("noun").lower()
+                    or _BLOC_SUBJECT.search(text[max(0, m.start() - 60) : m.start()])
+                )
             ):
                 continue
             n = parse_count(m.group("n"))
@@ -93,7 +99,9 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         start = m.end()
         end = _list_end(text, start)
         chunk = text[start:end]
-        if not chunk[:1].isupper() and not re.match(r"(?i)(?:huyện|thành phố|quận|thị xã|các\s+)", chunk):
+        if not chunk[:1].isupper() and not re.match(
+            r"(?i)(?:huyện|thành phố|quận|thị xã|các\s+)", chunk
+        ):
             continue
         items, pos = [], start
         for raw in split_units(chunk):
@@ -122,9 +130,9 @@ def members_component(doc: Doc) -> Doc:
         put(doc, "member_count", count[0], [count[1]])
     items = member_list(text)
     leader = doc._.fields.get("leader_unit")
-    if items and leader and count and count[0] == len(items) + 1:
-        if all(leader.value.lower() not in name.lower() for name, _, _ in items):
-            items.append((leader.value, *leader.spans[0]))  # the leader counts among them
+    leader_missing = leader and all(leader.value.lower() not in n.lower() for n, _, _ in items)
+    if items and leader_missing and count and count[0] == len(items) + 1:
+        items.append((leader.value, *leader.spans[0]))  # the leader counts among them
     if items:
         put(doc, "members", [n for n, _, _ in items], [(s, e) for _, s, e in items])
     return doc

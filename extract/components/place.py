@@ -32,9 +32,7 @@ def place_component(doc: Doc) -> Doc:
         return doc
     text = doc.text
     banner = doc._.layout.banner
-    mentions = [
-        m for m in find_provinces(text) if not (banner and banner[0] <= m[0] < banner[1])
-    ]
+    mentions = [m for m in find_provinces(text) if not (banner and banner[0] <= m[0] < banner[1])]
     article = doc._.article
     host = province_from_host(article.url if article else None)
     if article and not host and article.source_province:
@@ -43,10 +41,7 @@ def place_component(doc: Doc) -> Doc:
         weights: Counter[str] = Counter()
         for _, _, name, prefixed in mentions:
             weights[name] += 2 if prefixed else 1
-        if host and host in weights:
-            best = host
-        else:
-            best = weights.most_common(1)[0][0]
+        best = host if host and host in weights else weights.most_common(1)[0][0]
         span = next((s, e) for s, e, n, _ in mentions if n == best)
         put(doc, "province", best, [span])
         return doc
