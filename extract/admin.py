@@ -75,39 +75,56 @@ def to_2025(name: str | None) -> str | None:
     return prov.name_2025 if prov else None
 
 
-def _name_pattern(name: str) -> str:
-    # First letter as written (capital), the rest case-insensitive: "Thái bình" is the
-    # province, "hòa bình" (peace) is not.
-    head, rest = name[0], name[1:]
-    return re.escape(head) + "(?i:" + re.escape(rest).replace(r"\ ", r"\s+") + ")"
-
-
-@cache
-def _mention_regex() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over every spelling of every province; group name → province."""
-    spellings = []
-    for prov in provinces():
-        for name in [prov.name, *_VARIANTS.get(prov.name, [])]:
-            prefix = r"(?:(?i:tỉnh|thành\s+phố|tp\.?)\s+)"
-            if prov.name not in _NEEDS_PREFIX:
-                prefix += "?"
-            spellings.append((name, prefix + _name_pattern(name), prov.name))
-    spellings.sort(key=lambda s: -len(s[0]))  # longest first: "Bà Rịa - Vũng Tàu" over "Vũng Tàu"
-    groups = {f"p{i}": prov for i, (_, _, prov) in enumerate(spellings)}
-    body = "|".join(f"(?P<p{i}>{pat})" for i, (_, pat, _) in enumerate(spellings))
-    return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)"), groups
+_WORD = re.compile(r"[^\s,.;:()\[\]\"“”!?/]+")
+_PREFIX = re.compile(r"(?i)(?:tỉnh|thành\s+phố|tp\.?)\s+$")
+_LONGEST = 5  # words in the longest spelling ("Bà Rịa - Vũng Tàu")
 
 
 def find_provinces(text: str) -> list[tuple[int, int, str, bool]]:
-    """Province mentions in text: (start, end, pre-2025 name, has tỉnh/thành phố prefix)."""
-    regex, groups = _mention_regex()
+    """Province mentions in text: (start, end, pre-2025 name, has tỉnh/thành phố prefix).
+
+    A mention starts with a capital ("Thái bình" is the province, "hòa bình" is peace);
+    names that are also common phrases count only after "tỉnh"/"thành phố".
+    """
+    names = _exact_names()
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     out = []
-    for m in regex.finditer(text):
-        name = groups[m.lastgroup or ""]
-        written = m.group(0).lower()
-        prefixed = written.startswith(("tỉnh", "thành phố", "tp"))
-        out.append((m.start(), m.end(), name, prefixed))
+    i = 0
+    while i < len(words):
+        start = words[i][0]
+        if not text[start].isupper():
+            i += 1
+            continue
+        for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            span = words[i : i + n]
+            if any(text[a[1] : b[0]].strip() for a, b in zip(span, span[1:], strict=False)):
+                continue  # punctuation between the words: not one name
+            end = span[-1][1]
+            name = names.get(" ".join(text[start:end].split()).lower())
+            if not name:
+                continue
+            prefixed = bool(_PREFIX.search(text[max(0, start - 12) : start]))
+            if prefixed or name not in _NEEDS_PREFIX:
+                out.append((start, end, name, prefixed))
+            i += n - 1
+            break
+        i += 1
     return out
+
+
+@cache
+def _exact_names() -> dict[str, str]:
+    out = {}
+    for prov in provinces():
+        for name in [prov.name, *_VARIANTS.get(prov.name, [])]:
+            out[" ".join(name.split()).lower()] = prov.name
+    return out
+
+
+def province_named(text: str) -> str | None:
+    """The province a short phrase *is* ("Gia Lai", "tỉnh Kon Tum", "TP Hồ Chí Minh")."""
+    name = re.sub(r"(?i)^(?:tỉnh|thành\s+phố|tp\.?)\s+", "", text.strip())
+    return _exact_names().get(name.lower())
 
 
 def province_from_host(url: str | None) -> str | None:

@@ -115,7 +115,9 @@ def make_doc(text: str) -> Doc:
     gap(len(text))
     if sent_starts and not any(sent_starts):
         sent_starts[0] = True
-    return Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=sent_starts or None)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=sent_starts or None)
+    doc.user_data["text"] = text  # equal to doc.text, which spaCy would rebuild on each access
+    return doc
 
 
 def squash(text: str) -> str:

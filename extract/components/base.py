@@ -41,3 +41,27 @@ def put(doc: Doc, name: str, value: Any, spans: list[tuple[int, int]] | None = N
 def get(doc: Doc, name: str, default: Any = None) -> Any:
     found = doc._.fields.get(name)
     return found.value if found else default
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start_char: int
+    end_char: int
+    text: str
+
+
+def text_of(doc: Doc) -> str:
+    """The Doc's text, built once (spaCy rebuilds `doc.text` from tokens on each access)."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]
+
+
+def sentences(doc: Doc) -> list[Sentence]:
+    """The Doc's sentences as plain offsets, walked once (each `doc.sents` walks all tokens)."""
+    if "sentences" not in doc.user_data:
+        text = text_of(doc)
+        doc.user_data["sentences"] = [
+            Sentence(s.start_char, s.end_char, text[s.start_char : s.end_char]) for s in doc.sents
+        ]
+    return doc.user_data["sentences"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put
+from extract.components.base import get, put, text_of
 from extract.lexicon import LEX
 
 _HEAD = re.compile(r"(?<![\w/])(khối|cụm)(?!\w)", re.IGNORECASE)
@@ -98,7 +98,7 @@ def best_mention(text: str) -> BlocMention | None:
 def bloc_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
         return doc
-    text = doc.text
+    text = text_of(doc)
     best = best_mention(text)
     if best and best.words_after_head(text) >= 1:
         put(doc, "bloc_name", text[best.start : best.end], [(best.start, best.end)])

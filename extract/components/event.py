@@ -14,7 +14,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import put
+from extract.components.base import put, sentences, text_of
 from extract.lexicon import LEX
 
 _YEAR = r"((?:19|20)\d\d)"
@@ -45,19 +45,19 @@ def signing_spans(text: str) -> list[tuple[int, int]]:
 def _lead(doc: Doc) -> tuple[str, int]:
     """The headline plus the first two body sentences: where the main subject is said."""
     layout = doc._.layout
-    sents = [s for s in doc.sents if s.start_char >= layout.body_start and s.text.strip()]
-    end = sents[min(1, len(sents) - 1)].end_char if sents else len(doc.text)
+    sents = [s for s in sentences(doc) if s.start_char >= layout.body_start and s.text.strip()]
+    end = sents[min(1, len(sents) - 1)].end_char if sents else len(text_of(doc))
     start = layout.title[0] if layout.title else layout.body_start
-    return doc.text[start:end], start
+    return text_of(doc)[start:end], start
 
 
 def _title(doc: Doc) -> str:
     t = doc._.layout.title
-    return doc.text[t[0] : t[1]] if t else ""
+    return text_of(doc)[t[0] : t[1]] if t else ""
 
 
 def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
-    text = doc.text
+    text = text_of(doc)
     title = _title(doc)
     lead, _ = _lead(doc)
     if not LEX["emulation"].search(text) and not LEX["role_mention"].search(text):
@@ -84,7 +84,7 @@ def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
 def _event_type(doc: Doc, signings: list[tuple[int, int]]) -> tuple[str, tuple[int, int] | None]:
     if signings:
         return "signing", signings[0]
-    text = doc.text
+    text = text_of(doc)
     title = _title(doc)
     lead, lead_start = _lead(doc)
     for region, offset in ((title, doc._.layout.title[0] if title else 0), (lead, lead_start)):
@@ -108,7 +108,7 @@ def _event_type(doc: Doc, signings: list[tuple[int, int]]) -> tuple[str, tuple[i
 
 
 def _year(doc: Doc, event_type: str) -> tuple[int | None, tuple[int, int] | None]:
-    text = doc.text
+    text = text_of(doc)
     body_start = doc._.layout.body_start
     pattern = _YEAR_AFTER.get(event_type)
     if pattern:
@@ -146,7 +146,7 @@ def _year(doc: Doc, event_type: str) -> tuple[int | None, tuple[int, int] | None
 
 @Language.component("giaouoc_event")
 def event_component(doc: Doc) -> Doc:
-    signings = signing_spans(doc.text)
+    signings = signing_spans(text_of(doc))
     relevant = _is_relevant(doc, signings)
     put(doc, "relevant", relevant)
     if not relevant:

@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put
+from extract.components.base import get, put, sentences, text_of
 from extract.lexicon import LEX
 
 _MAX_ITEM = 350
@@ -30,8 +30,8 @@ _PROVINCE_SUBJECT = re.compile(
 
 def _paragraph_year(doc: Doc, pos: int) -> int | None:
     """The year a paragraph opens with ("Năm 2022, các đơn vị …"), if any."""
-    para = doc.text.rfind("\n", 0, pos) + 1
-    m = _OPENING_YEAR.match(doc.text, para)
+    para = text_of(doc).rfind("\n", 0, pos) + 1
+    m = _OPENING_YEAR.match(text_of(doc), para)
     return int(m.group(1)) if m else None
 
 
@@ -62,7 +62,7 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
     year = get(doc, "year")
     out: list[tuple[int, int]] = []
     active = False
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.start_char < body_start:
             continue
         text = sent.text
@@ -136,7 +136,7 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
 def goals_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
         return doc
-    text = doc.text
+    text = text_of(doc)
     spans: list[tuple[int, int]] = []
     for p_start, p_end in _passages(doc):
         passage = text[p_start:p_end]

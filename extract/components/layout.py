@@ -14,7 +14,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import Found, Layout
+from extract.components.base import Found, Layout, text_of
 from extract.dates import WEEKDAY, full_dates, to_date
 
 _HEADER_LINES = 8
@@ -97,7 +97,7 @@ def analyse(text: str, given_published: date | None) -> Layout:
 @Language.component("giaouoc_layout")
 def layout_component(doc: Doc) -> Doc:
     article = doc._.article
-    doc._.layout = analyse(doc.text, article.published if article else None)
+    doc._.layout = analyse(text_of(doc), article.published if article else None)
     if doc._.layout.published:
         doc._.fields["published_date"] = doc._.layout.published
     return doc

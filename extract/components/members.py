@@ -14,7 +14,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put
+from extract.components.base import get, put, text_of
 from extract.lexicon import LEX, fragment
 from extract.numbers import NUMBER, parse_count
 from extract.unit_phrases import (
@@ -38,7 +38,7 @@ _COUNT_IN_NAME = re.compile(
     re.IGNORECASE,
 )
 _LIST_INTRO = re.compile(
-    rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)(?:\s+(?:các\s+)?(?:{NUMBER}\s+)?(?:{_NOUN})(?:\s+thành\s+viên)?"
+    rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)(?:\s+(?:các\s+)?(?:{NUMBER}\s+)?(?-i:{_NOUN})(?:\s+thành\s+viên)?"
     rf"(?:[^:;.\n]{{0,80}}:)?)?(?:\s+(?:là|như|sau))?\s*:?"
     rf"|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:|\btrong\s+đó\s+có)\s*",
     re.IGNORECASE,
@@ -123,7 +123,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
 def members_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
         return doc
-    text = doc.text
+    text = text_of(doc)
     bloc = doc._.fields.get("bloc_name")
     count = member_count(text, bloc.spans[0] if bloc and bloc.spans else None)
     if count:

@@ -12,8 +12,13 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.admin import find_provinces, province_from_host, province_of_district
-from extract.components.base import get, put
+from extract.admin import (
+    find_provinces,
+    province_from_host,
+    province_named,
+    province_of_district,
+)
+from extract.components.base import get, put, text_of
 from extract.lexicon import LEX
 
 
@@ -22,7 +27,7 @@ def _is_regional(doc: Doc) -> bool:
     if bloc and LEX["regional"].search(bloc):
         return True
     members = get(doc, "members", [])
-    named = {p[2] for m in members for p in find_provinces(m) if p[0] == 0 and p[1] == len(m)}
+    named = {p for p in map(province_named, members) if p}
     return len(named) >= 2
 
 
@@ -30,7 +35,7 @@ def _is_regional(doc: Doc) -> bool:
 def place_component(doc: Doc) -> Doc:
     if not get(doc, "relevant") or _is_regional(doc):
         return doc
-    text = doc.text
+    text = text_of(doc)
     banner = doc._.layout.banner
     mentions = [m for m in find_provinces(text) if not (banner and banner[0] <= m[0] < banner[1])]
     article = doc._.article

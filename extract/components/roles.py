@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put
+from extract.components.base import get, put, text_of
 from extract.lexicon import LEX, fragment
 from extract.unit_phrases import clean_unit, locate, looks_like_unit, split_units
 
@@ -100,7 +100,7 @@ def choose_leader(mentions: list[RoleMention], event_type: str | None) -> RoleMe
 def roles_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
         return doc
-    text = doc.text
+    text = text_of(doc)
     deputies = find_roles(text, "deputy_role")
     deputy_spans = {(d.start, d.end) for d in deputies}
     leaders = [m for m in find_roles(text, "leader_role") if (m.start, m.end) not in deputy_spans]

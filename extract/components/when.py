@@ -13,7 +13,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put
+from extract.components.base import get, put, sentences, text_of
 from extract.dates import DateMatch, inline_dates, sentence_date
 from extract.lexicon import LEX
 
@@ -21,7 +21,7 @@ _LEAD_SENTENCES = 4
 
 
 def _candidate(doc: Doc) -> DateMatch | None:
-    body = [s for s in doc.sents if s.start_char >= doc._.layout.body_start and s.text.strip()]
+    body = [s for s in sentences(doc) if s.start_char >= doc._.layout.body_start and s.text.strip()]
     title = doc._.layout.title
     sents = body[:_LEAD_SENTENCES]
     for sent in sents:
@@ -33,7 +33,7 @@ def _candidate(doc: Doc) -> DateMatch | None:
         if found:
             return found[0]
     if title:  # a headline like "Ngày 15/3: Khối … ký giao ước"
-        found = sentence_date(doc.text[title[0] : title[1]], title[0])
+        found = sentence_date(text_of(doc)[title[0] : title[1]], title[0])
         if found:
             return found
     return None
@@ -47,7 +47,7 @@ def resolve_year(found: DateMatch, doc: Doc) -> date | None:
     kind = get(doc, "event_type")
     if published:
         day = found.resolve(published.value.year)
-        if day and day > published.value and not LEX["future"].search(doc.text):
+        if day and day > published.value and not LEX["future"].search(text_of(doc)):
             day = found.resolve(published.value.year - 1)
         if day and emulation_year and abs(day.year - emulation_year) >= 2:
             day = found.resolve(emulation_year)  # a repost: the text plainly concerns then
@@ -55,7 +55,7 @@ def resolve_year(found: DateMatch, doc: Doc) -> date | None:
     if not emulation_year:
         return None
     year = emulation_year
-    if kind == "review" and found.month <= 3 and "6 tháng" not in doc.text:
+    if kind == "review" and found.month <= 3 and "6 tháng" not in text_of(doc):
         year += 1  # a year's review is held early the next year
     elif kind in ("signing", "launch") and found.month == 12:
         year -= 1  # next year's pledge signed in December

@@ -1,0 +1,697 @@
+"""Field by field, what the extractor must read from short Vietnamese articles.
+
+Every sentence here is written for these tests from the rules of the annotation guide
+(``../shared/eval/GUIDE.md``); none is taken from the eval corpus. Each case builds a
+small article (optional "today" banner, title, publication line, body) and checks one
+field of ``Extractor().extract``. Names are compared the way the contract scores them:
+case and punctuation folded, tokens overlapping by at least 80 %.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from extract.models import Article, EventRecord
+
+NAME_MATCH = 0.8
+GOAL_MATCH = 0.8
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from extract.pipeline import Extractor  # imported here so a missing engine fails tests,
+    # not the collection of the whole suite
+
+    return Extractor()
+
+
+def build(
+    body: str,
+    *,
+    title: str | None = None,
+    published: str | None = "15/03/2024 08:30",
+    banner: str | None = None,
+) -> str:
+    """An article's plain text laid out as news pages are: banner, title, date, body."""
+    parts = [banner, title, published, body]
+    return "\n\n".join(part for part in parts if part)
+
+
+def run(extractor, text: str, url: str | None = None, published: date | None = None) -> EventRecord:
+    return extractor.extract(Article(id="t", url=url, text=text, published=published))
+
+
+def tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return re.sub(r"[^\w%]+", " ", text).split()
+
+
+def same_name(a: str, b: str) -> bool:
+    x, y = Counter(tokens(a)), Counter(tokens(b))
+    total = sum(x.values()) + sum(y.values())
+    return total > 0 and 2 * sum((x & y).values()) / total >= NAME_MATCH
+
+
+def same_names(got: list[str], want: list[str]) -> bool:
+    """One-to-one fuzzy match of two name lists, nothing left over on either side."""
+    left = list(got)
+    for name in want:
+        match = next((g for g in left if same_name(g, name)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return not left
+
+
+def contains(item: str, phrase: str) -> bool:
+    have, want = Counter(tokens(item)), Counter(tokens(phrase))
+    return sum((have & want).values()) / max(1, sum(want.values())) >= GOAL_MATCH
+
+
+# --- relevance and event type ---------------------------------------------------------
+
+EVENT_TYPES = [
+    pytest.param(
+        "Khối thi đua các sở kinh tế tổng kết năm 2023, ký kết giao ước năm 2024",
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức hội nghị tổng kết công tác thi đua, "
+        "khen thưởng năm 2023 và ký kết giao ước thi đua năm 2024.",
+        "signing",
+        id="review-and-signing-is-signing",
+    ),
+    pytest.param(
+        "Khối thi đua các cơ quan nội chính phát động thi đua và ký giao ước năm 2024",
+        "Sáng 8/3, Khối thi đua các cơ quan nội chính phát động phong trào thi đua năm 2024 "
+        "và tổ chức ký giao ước thi đua giữa các đơn vị trong Khối.",
+        "signing",
+        id="launch-and-signing-is-signing",
+    ),
+    pytest.param(
+        "Sở Y tế phát động phong trào thi đua năm 2024",
+        "Sáng 6/3, Sở Y tế tổ chức lễ phát động phong trào thi đua yêu nước năm 2024 tới toàn "
+        "thể cán bộ, công chức, viên chức của ngành.",
+        "launch",
+        id="agency-launch",
+    ),
+    pytest.param(
+        "Cụm thi đua số 2 sơ kết công tác thi đua 6 tháng đầu năm 2024",
+        "Chiều 10/3, Cụm thi đua số 2 tổ chức hội nghị sơ kết công tác thi đua, khen thưởng "
+        "6 tháng đầu năm và bàn phương hướng nhiệm vụ những tháng cuối năm.",
+        "review",
+        id="mid-year-review",
+    ),
+    pytest.param(
+        "Khối thi đua các doanh nghiệp chấm điểm thi đua năm 2023",
+        "Ngày 11/3, Khối thi đua các doanh nghiệp họp chấm điểm, xếp loại thi đua năm 2023 "
+        "đối với các đơn vị thành viên.",
+        "review",
+        id="scoring-is-review",
+    ),
+    pytest.param(
+        "Khối thi đua các cơ quan văn hóa - xã hội tổ chức giải bóng chuyền hơi",
+        "Sáng 9/3, Khối thi đua các cơ quan văn hóa - xã hội tổ chức giải bóng chuyền hơi "
+        "chào mừng ngày Quốc tế Phụ nữ với sự tham gia của các đội đến từ các đơn vị trong Khối.",
+        "other",
+        id="sports-day-is-other",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), EVENT_TYPES)
+def test_event_type(extractor, title: str, body: str, expected: str) -> None:
+    record = run(extractor, build(body, title=title))
+    assert record.relevant is True
+    assert record.event_type == expected
+
+
+NOT_RELEVANT = [
+    pytest.param(
+        "Giám đốc Sở Xây dựng nhận danh hiệu Chiến sĩ thi đua toàn quốc",
+        "Ông Trần Minh Khoa, Giám đốc Sở Xây dựng, vinh dự được Thủ tướng Chính phủ tặng danh "
+        "hiệu Chiến sĩ thi đua toàn quốc vì thành tích xuất sắc trong nhiều năm liền.",
+        id="individual-honour",
+    ),
+    pytest.param(
+        "Đại hội Thi đua yêu nước tỉnh Hà Tĩnh lần thứ VI",
+        "Sáng 14/3, tỉnh Hà Tĩnh long trọng tổ chức Đại hội Thi đua yêu nước lần thứ VI, "
+        "tôn vinh các điển hình tiên tiến giai đoạn 2020 - 2025.",
+        id="province-congress",
+    ),
+    pytest.param(
+        "Khởi công tuyến đường ven biển",
+        "Sáng 14/3, chủ đầu tư khởi công tuyến đường ven biển dài 12 km. Các nhà thầu thi đua "
+        "bảo đảm tiến độ, phấn đấu thông xe trước mùa mưa bão.",
+        id="thi-dua-in-passing",
+    ),
+    pytest.param(
+        "Dự báo thời tiết",
+        "Đêm nay, các tỉnh vùng núi phía Bắc có mưa rào và dông rải rác, nhiệt độ thấp nhất "
+        "từ 14 đến 17 độ C.",
+        id="weather",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body"), NOT_RELEVANT)
+def test_not_relevant_leaves_every_field_empty(extractor, title: str, body: str) -> None:
+    record = run(extractor, build(body, title=title))
+    assert record.relevant is False
+    assert record.event_type is None
+    assert record.event_date is None and record.year is None and record.province is None
+    assert record.published_date is None  # GUIDE: when false, every other key is null
+    assert record.bloc_name is None and record.bloc_kind is None
+    assert record.member_count is None and record.leader_unit is None
+    assert record.members == [] and record.deputy_units == [] and record.goals == []
+
+
+# --- dates ----------------------------------------------------------------------------
+
+DATES = [
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024",
+        "02/04/2024 10:15",
+        "Chiều 31/3, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua "
+        "năm 2024.",
+        date(2024, 3, 31),
+        date(2024, 4, 2),
+        id="chieu-31/3",
+    ),
+    pytest.param(
+        None,
+        "Cụm thi đua số 4 ký kết giao ước thi đua năm 2023",
+        "12/03/2023 07:40",
+        "Ngày 9-3, Cụm thi đua số 4 đã tổ chức hội nghị ký kết giao ước thi đua năm 2023.",
+        date(2023, 3, 9),
+        date(2023, 3, 12),
+        id="ngay-9-3",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các cơ quan nội chính ký kết giao ước thi đua năm 2022",
+        "10/03/2022 16:02",
+        "Sáng ngày 09/3, tại hội trường Sở Tư pháp, Khối thi đua các cơ quan nội chính tổ "
+        "chức hội nghị ký kết giao ước thi đua năm 2022.",
+        date(2022, 3, 9),
+        date(2022, 3, 10),
+        id="sang-ngay-09/3",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các cơ quan văn hóa - xã hội ký kết giao ước thi đua năm 2021",
+        "05/03/2021 09:00",
+        "Sáng 2.3, Khối thi đua các cơ quan văn hóa - xã hội tổ chức ký kết giao ước thi đua "
+        "năm 2021.",
+        date(2021, 3, 2),
+        date(2021, 3, 5),
+        id="sang-2.3",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2023",
+        "20/03/2023 08:54",
+        "Ngày 16/3/2023, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua.",
+        date(2023, 3, 16),
+        date(2023, 3, 20),
+        id="full-date-in-text",
+    ),
+    pytest.param(
+        None,
+        "Cụm thi đua các huyện phía Bắc tổng kết công tác thi đua năm 2023",
+        "05/01/2024 08:00",
+        "Chiều 28/12, Cụm thi đua các huyện phía Bắc tổ chức hội nghị tổng kết công tác thi "
+        "đua, khen thưởng năm 2023.",
+        date(2023, 12, 28),
+        date(2024, 1, 5),
+        id="day-after-publication-is-previous-year",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế sắp ký kết giao ước thi đua năm 2024",
+        "05/03/2024 08:00",
+        "Hội nghị ký kết giao ước thi đua năm 2024 của Khối thi đua các sở kinh tế sẽ diễn ra "
+        "vào sáng 12/3 tại hội trường Sở Công Thương.",
+        date(2024, 3, 12),
+        date(2024, 3, 5),
+        id="announced-event-stays-in-publication-year",
+    ),
+    pytest.param(
+        "Thứ Sáu, 22/11/2024",
+        "Khối thi đua các doanh nghiệp tổng kết công tác thi đua năm 2024",
+        "18/11/2024 14:05",
+        "Sáng 15/11, Khối thi đua các doanh nghiệp tổ chức hội nghị tổng kết công tác thi đua "
+        "năm 2024.",
+        date(2024, 11, 15),
+        date(2024, 11, 18),
+        id="today-banner-is-not-publication",
+    ),
+    pytest.param(
+        "Thứ Hai, 06/01/2025",
+        "Khối thi đua các cơ quan nội chính ký kết giao ước thi đua năm 2019",
+        None,
+        "Sáng 14/3, Khối thi đua các cơ quan nội chính tổ chức hội nghị ký kết giao ước thi "
+        "đua năm 2019.",
+        date(2019, 3, 14),
+        None,
+        id="banner-only-year-from-article",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2023",
+        "Thứ Tư, 15/03/2023 - 09:12",
+        "Chiều 13/3, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua năm "
+        "2023.",
+        date(2023, 3, 13),
+        date(2023, 3, 15),
+        id="weekday-publication-line",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024",
+        "10/03/2024 10:00",
+        "Khối thi đua các sở kinh tế vừa tổ chức hội nghị ký kết giao ước thi đua năm 2024.",
+        None,
+        date(2024, 3, 10),
+        id="vua-to-chuc-has-no-day",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế tổng kết năm 2017, ký kết giao ước thi đua năm 2018",
+        "11/06/2021 15:30",
+        "Chiều 9/2, Khối thi đua các sở kinh tế tổ chức hội nghị tổng kết công tác thi đua năm "
+        "2017 và ký kết giao ước thi đua năm 2018.",
+        date(2018, 2, 9),
+        date(2021, 6, 11),
+        id="repost-takes-the-year-of-the-event",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("banner", "title", "published", "body", "event_day", "published_day"), DATES
+)
+def test_dates(
+    extractor,
+    banner: str | None,
+    title: str,
+    published: str | None,
+    body: str,
+    event_day: date | None,
+    published_day: date | None,
+) -> None:
+    record = run(extractor, build(body, title=title, published=published, banner=banner))
+    assert record.relevant is True
+    assert record.event_date == event_day
+    assert record.published_date == published_day
+
+
+def test_publication_date_from_the_page_parser(extractor) -> None:
+    text = build(
+        "Chiều 18/3, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua.",
+        title="Khối thi đua các sở kinh tế ký kết giao ước thi đua",
+        published=None,
+    )
+    record = run(extractor, text, published=date(2024, 3, 20))
+    assert record.published_date == date(2024, 3, 20)
+    assert record.event_date == date(2024, 3, 18)
+
+
+YEARS = [
+    pytest.param(
+        "Cụm thi đua số 4 ký kết giao ước thi đua năm 2023",
+        "Ngày 9-3, Cụm thi đua số 4 tổ chức hội nghị ký kết giao ước thi đua năm 2023.",
+        2023,
+        id="signing-year",
+    ),
+    pytest.param(
+        "Khối thi đua các cơ quan nội chính tổng kết năm 2020, ký kết giao ước năm 2021",
+        "Ngày 5/3, Khối thi đua các cơ quan nội chính tổ chức hội nghị tổng kết công tác thi "
+        "đua năm 2020 và ký kết giao ước thi đua năm 2021.",
+        2021,
+        id="review-then-signing-takes-the-signed-year",
+    ),
+    pytest.param(
+        "Cụm thi đua các huyện miền núi sơ kết 6 tháng đầu năm 2022",
+        "Chiều 8/3, Cụm thi đua các huyện miền núi tổ chức sơ kết công tác thi đua 6 tháng đầu "
+        "năm 2022.",
+        2022,
+        id="reviewed-year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "year"), YEARS)
+def test_year(extractor, title: str, body: str, year: int) -> None:
+    assert run(extractor, build(body, title=title)).year == year
+
+
+# --- member count ---------------------------------------------------------------------
+
+SIGNING_TITLE = "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024"
+SIGNING_OPENING = (
+    "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua năm 2024. "
+)
+
+COUNTS = [
+    pytest.param("Khối gồm 12 cơ quan, đơn vị.", 12, id="digits"),
+    pytest.param("Khối hiện có 08 đơn vị thành viên.", 8, id="leading-zero"),
+    pytest.param("Khối thi đua gồm mười hai đơn vị.", 12, id="words-muoi-hai"),
+    pytest.param("Khối có chín thành viên, mỗi đơn vị cử hai đại diện dự họp.", 9, id="words-chin"),
+    pytest.param("Năm nay Khối có 15 thành viên.", 15, id="thanh-vien"),
+    pytest.param("Lãnh đạo 11 đơn vị thuộc Khối đã ký giao ước.", 11, id="attendees-tied-to-bloc"),
+    pytest.param(
+        "Hội nghị có 45 đại biểu tham dự. Lượt xem: 12", None, id="attendees-are-not-members"
+    ),
+    pytest.param(
+        "Các đơn vị ký giao ước gồm Sở Tài chính, Sở Xây dựng và Sở Công Thương.",
+        None,
+        id="no-number-stated",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "count"), COUNTS)
+def test_member_count(extractor, sentence: str, count: int | None) -> None:
+    record = run(extractor, build(SIGNING_OPENING + sentence, title=SIGNING_TITLE))
+    assert record.member_count == count
+
+
+def test_member_count_of_a_cluster_of_districts(extractor) -> None:
+    text = build(
+        "Sáng 7/3, Cụm thi đua các huyện đồng bằng tổ chức hội nghị ký kết giao ước thi đua năm "
+        "2024 với sự tham gia của đại diện 9 huyện trong cụm.",
+        title="Cụm thi đua các huyện đồng bằng ký kết giao ước thi đua năm 2024",
+    )
+    assert run(extractor, text).member_count == 9
+
+
+# --- members, leader, deputies --------------------------------------------------------
+
+MEMBERS = [
+    pytest.param(
+        "Khối gồm các đơn vị: Sở Tài chính, Sở Xây dựng, Sở Công Thương và Sở Giao thông vận tải.",
+        ["Sở Tài chính", "Sở Xây dựng", "Sở Công Thương", "Sở Giao thông vận tải"],
+        id="commas-and-va",
+    ),
+    pytest.param(
+        "Thành viên Khối gồm: Sở Kế hoạch và Đầu tư; Sở Nông nghiệp và Phát triển nông thôn; "
+        "Cục Thuế tỉnh; Kho bạc Nhà nước tỉnh.",
+        [
+            "Sở Kế hoạch và Đầu tư",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Cục Thuế tỉnh",
+            "Kho bạc Nhà nước tỉnh",
+        ],
+        id="semicolons-keep-va-inside-names",
+    ),
+    pytest.param(
+        "Khối có 3 đơn vị thành viên gồm: Sở Tài chính, Sở Xây dựng và Sở Công Thương. Tham dự "
+        "hội nghị có đại diện Ban Thi đua - Khen thưởng tỉnh và Liên đoàn Lao động tỉnh.",
+        ["Sở Tài chính", "Sở Xây dựng", "Sở Công Thương"],
+        id="guests-are-not-members",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "members"), MEMBERS)
+def test_members(extractor, sentence: str, members: list[str]) -> None:
+    record = run(extractor, build(SIGNING_OPENING + sentence, title=SIGNING_TITLE))
+    assert same_names(record.members, members), record.members
+
+
+def test_members_of_a_cluster(extractor) -> None:
+    text = build(
+        "Ngày 6/3, Cụm thi đua các huyện phía Nam tổ chức ký kết giao ước thi đua năm 2024. Cụm "
+        "gồm 4 đơn vị: huyện Hòa Lạc, huyện Tân Phong, thị xã Bình Sơn và huyện Đông Xuyên.",
+        title="Cụm thi đua các huyện phía Nam ký kết giao ước thi đua năm 2024",
+    )
+    record = run(extractor, text)
+    expected = ["huyện Hòa Lạc", "huyện Tân Phong", "thị xã Bình Sơn", "huyện Đông Xuyên"]
+    assert same_names(record.members, expected), record.members
+    assert record.member_count == 4
+
+
+ROLES = [
+    pytest.param(
+        "Năm 2024, Sở Y tế là đơn vị Khối trưởng, Sở Tư pháp là đơn vị Khối phó.",
+        "Sở Y tế",
+        ["Sở Tư pháp"],
+        id="don-vi-khoi-truong",
+    ),
+    pytest.param(
+        "Khối trưởng năm 2024 là Sở Nội vụ; Khối phó là Sở Ngoại vụ và Thanh tra tỉnh.",
+        "Sở Nội vụ",
+        ["Sở Ngoại vụ", "Thanh tra tỉnh"],
+        id="khoi-truong-la-two-deputies",
+    ),
+    pytest.param(
+        "Sở Công Thương làm Trưởng Khối năm 2024, Sở Xây dựng làm Khối phó.",
+        "Sở Công Thương",
+        ["Sở Xây dựng"],
+        id="lam-truong-khoi",
+    ),
+    pytest.param(
+        "Đài Phát thanh và Truyền hình tỉnh giữ vai trò Khối trưởng năm 2024.",
+        "Đài Phát thanh và Truyền hình tỉnh",
+        [],
+        id="giu-vai-tro-khoi-truong",
+    ),
+    pytest.param(
+        "Tại hội nghị, Sở Y tế, đơn vị Khối trưởng năm 2023, đã bàn giao nhiệm vụ. Hội nghị thống "
+        "nhất bầu Sở Giáo dục và Đào tạo làm Khối trưởng năm 2024 và Sở Tư pháp làm Khối phó.",
+        "Sở Giáo dục và Đào tạo",
+        ["Sở Tư pháp"],
+        id="elected-for-the-signed-year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "leader", "deputies"), ROLES)
+def test_leader_and_deputies(extractor, sentence: str, leader: str, deputies: list[str]) -> None:
+    record = run(extractor, build(SIGNING_OPENING + sentence, title=SIGNING_TITLE))
+    assert record.leader_unit is not None and same_name(record.leader_unit, leader), (
+        record.leader_unit
+    )
+    assert same_names(record.deputy_units, deputies), record.deputy_units
+
+
+def test_review_keeps_the_leader_of_the_reviewed_year(extractor) -> None:
+    text = build(
+        "Chiều 20/12, Khối thi đua các sở kinh tế tổ chức hội nghị tổng kết công tác thi đua năm "
+        "2023. Sở Xây dựng, đơn vị Khối trưởng năm 2023, báo cáo kết quả hoạt động của Khối. "
+        "Hội nghị đã bầu Sở Tài chính làm Khối trưởng năm 2024.",
+        title="Khối thi đua các sở kinh tế tổng kết công tác thi đua năm 2023",
+        published="22/12/2023 09:00",
+    )
+    record = run(extractor, text)
+    assert record.event_type == "review"
+    assert record.leader_unit is not None and same_name(record.leader_unit, "Sở Xây dựng")
+
+
+def test_cluster_leader_and_deputy(extractor) -> None:
+    text = build(
+        "Sáng 7/3, Cụm thi đua các huyện đồng bằng tổ chức ký kết giao ước thi đua năm 2024. "
+        "Huyện Tiên Hòa được bầu làm Cụm trưởng, huyện Lạc Thủy Nam làm Cụm phó năm 2024.",
+        title="Cụm thi đua các huyện đồng bằng ký kết giao ước thi đua năm 2024",
+    )
+    record = run(extractor, text)
+    assert record.leader_unit is not None and same_name(record.leader_unit, "huyện Tiên Hòa")
+    assert same_names(record.deputy_units, ["huyện Lạc Thủy Nam"]), record.deputy_units
+
+
+# --- bloc name and kind ---------------------------------------------------------------
+
+BLOCS = [
+    pytest.param(
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024",
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua.",
+        ["Khối thi đua các sở kinh tế"],
+        "khối",
+        id="full-khoi-name",
+    ),
+    pytest.param(
+        "Cụm thi đua số 4 ký kết giao ước thi đua năm 2024",
+        "Ngày 9-3, Cụm thi đua số 4 tổ chức hội nghị ký kết giao ước thi đua năm 2024.",
+        ["Cụm thi đua số 4"],
+        "cụm",
+        id="numbered-cum",
+    ),
+    pytest.param(
+        "Khối Văn xã ký kết giao ước thi đua năm 2024",
+        "Sáng 5/3, các đơn vị trong Khối Văn xã đã ký kết giao ước thi đua năm 2024.",
+        ["Khối Văn xã"],
+        "khối",
+        id="short-form-only",
+    ),
+    pytest.param(
+        "Khối Văn xã ký kết giao ước thi đua năm 2024",
+        "Sáng 5/3, Khối thi đua các cơ quan văn hóa - xã hội (Khối Văn xã) tổ chức hội nghị ký "
+        "kết giao ước thi đua năm 2024.",
+        ["Khối thi đua các cơ quan văn hóa - xã hội", "Khối Văn xã"],
+        "khối",
+        id="full-and-short-form",
+    ),
+    pytest.param(
+        "Cụm thi đua các huyện miền núi ký kết giao ước thi đua",
+        "Chiều 8/3, Cụm thi đua các huyện miền núi tổ chức hội nghị ký kết giao ước thi đua năm "
+        "2024.",
+        ["Cụm thi đua các huyện miền núi"],
+        "cụm",
+        id="named-cum",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "names", "kind"), BLOCS)
+def test_bloc_name_and_kind(extractor, title: str, body: str, names: list[str], kind: str) -> None:
+    record = run(extractor, build(body, title=title))
+    assert record.bloc_name is not None
+    assert any(same_name(record.bloc_name, name) for name in names), record.bloc_name
+    assert record.bloc_kind == kind
+
+
+def test_agency_launch_names_no_bloc(extractor) -> None:
+    text = build(
+        "Sáng 6/3, Sở Y tế tổ chức lễ phát động phong trào thi đua yêu nước năm 2024.",
+        title="Sở Y tế phát động phong trào thi đua năm 2024",
+    )
+    record = run(extractor, text)
+    assert record.relevant is True
+    assert record.bloc_name is None and record.bloc_kind is None
+
+
+# --- province -------------------------------------------------------------------------
+
+PROVINCES = [
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tỉnh Nghệ An tổ chức ký kết giao ước thi đua.",
+        None,
+        "Nghệ An",
+        id="tinh-in-text",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các quận, huyện thành phố Cần Thơ tổ chức ký kết giao ước thi "
+        "đua năm 2024.",
+        None,
+        "Cần Thơ",
+        id="thanh-pho-in-text",
+    ),
+    pytest.param(
+        "Chiều 12/3, Cụm thi đua số 1 của TP. Hồ Chí Minh tổ chức ký kết giao ước thi đua năm "
+        "2024.",
+        None,
+        "Hồ Chí Minh",
+        id="tp-abbreviation",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        "https://snv.nghean.gov.vn/tin-tuc/khoi-thi-dua-ky-ket-giao-uoc-2024",
+        "Nghệ An",
+        id="from-site-host",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các cơ quan nội chính tỉnh Thừa Thiên Huế tổ chức ký kết giao "
+        "ước thi đua năm 2024.",
+        "https://tintuc.example.vn/khoi-thi-dua-ky-ket",
+        "Thừa Thiên Huế",
+        id="pre-2025-name-on-a-news-site",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tỉnh Hà Tĩnh tổ chức ký kết giao ước thi đua.",
+        "https://snv.nghean.gov.vn/tin-tuc/khoi-thi-dua-ha-tinh",
+        "Hà Tĩnh",
+        id="text-wins-over-site",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        None,
+        None,
+        id="nothing-tells",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "url", "province"), PROVINCES)
+def test_province(extractor, body: str, url: str | None, province: str | None) -> None:
+    record = run(extractor, build(body, title=SIGNING_TITLE), url=url)
+    assert record.province == province
+
+
+def test_regional_cluster_has_no_province(extractor) -> None:
+    text = build(
+        "Ngày 15/3, tại tỉnh Lào Cai, Cụm thi đua các tỉnh miền núi phía Bắc gồm Lào Cai, Hà "
+        "Giang, Cao Bằng, Lai Châu và Điện Biên tổ chức hội nghị ký kết giao ước thi đua năm 2024.",
+        title="Cụm thi đua các tỉnh miền núi phía Bắc ký kết giao ước thi đua năm 2024",
+    )
+    assert run(extractor, text).province is None
+
+
+# --- goals ----------------------------------------------------------------------------
+
+GOALS = [
+    pytest.param(
+        "Các đơn vị giao ước thực hiện các nội dung: hoàn thành xuất sắc nhiệm vụ chính trị được "
+        "giao; đẩy mạnh cải cách hành chính; xây dựng cơ quan đạt chuẩn văn hóa; 100% cán bộ, "
+        "công chức chấp hành tốt kỷ luật, kỷ cương hành chính.",
+        [
+            "hoàn thành xuất sắc nhiệm vụ chính trị được giao",
+            "đẩy mạnh cải cách hành chính",
+            "xây dựng cơ quan đạt chuẩn văn hóa",
+            "100% cán bộ, công chức chấp hành tốt kỷ luật",
+        ],
+        id="semicolon-list",
+    ),
+    pytest.param(
+        "Các đơn vị cam kết phấn đấu đạt danh hiệu “Tập thể lao động xuất sắc”, tích cực hưởng "
+        "ứng phong trào “Cả nước chung tay vì người nghèo” và phấn đấu 20% cán bộ hoàn thành "
+        "xuất sắc nhiệm vụ.",
+        ["Tập thể lao động xuất sắc", "Cả nước chung tay vì người nghèo", "20% cán bộ hoàn thành"],
+        id="quoted-titles-and-percentage",
+    ),
+    pytest.param(
+        "Nội dung giao ước gồm:\n- Thực hiện tốt công tác phòng, chống tham nhũng.\n- Nâng cao "
+        "chất lượng phục vụ người dân, doanh nghiệp.\n- Tổ chức tốt các hoạt động văn hóa, thể "
+        "thao.",
+        [
+            "phòng, chống tham nhũng",
+            "chất lượng phục vụ người dân, doanh nghiệp",
+            "hoạt động văn hóa, thể thao",
+        ],
+        id="bulleted-list",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "phrases"), GOALS)
+def test_goals_are_short_separate_items(extractor, sentence: str, phrases: list[str]) -> None:
+    record = run(extractor, build(SIGNING_OPENING + sentence, title=SIGNING_TITLE))
+    assert all(len(item) <= 400 for item in record.goals), record.goals
+    candidates = []
+    for phrase in phrases:
+        found = {i for i, item in enumerate(record.goals) if contains(item, phrase)}
+        assert found, f"no goal item contains {phrase!r}: {record.goals}"
+        candidates.append(found)
+    assert distinct_holders(candidates), f"goals not split: {record.goals}"
+
+
+def distinct_holders(candidates: list[set[int]], taken: frozenset[int] = frozenset()) -> bool:
+    """Can every phrase be given its own goal item? (one-to-one, as the scorer counts)"""
+    if not candidates:
+        return True
+    return any(distinct_holders(candidates[1:], taken | {i}) for i in candidates[0] - taken)
+
+
+def test_goals_leave_out_past_results(extractor) -> None:
+    text = build(
+        SIGNING_OPENING
+        + "Năm 2023, các đơn vị trong Khối đã giải ngân 98% kế hoạch vốn đầu tư công. "
+        "Năm 2024, các đơn vị giao ước đẩy mạnh chuyển đổi số trong hoạt động công vụ.",
+        title=SIGNING_TITLE,
+    )
+    record = run(extractor, text)
+    assert any(contains(item, "đẩy mạnh chuyển đổi số") for item in record.goals), record.goals
+    assert not any(contains(item, "giải ngân 98% kế hoạch vốn") for item in record.goals)
