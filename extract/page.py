@@ -22,6 +22,7 @@ import codecs
 import copy
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -32,6 +33,7 @@ import lxml.html
 import trafilatura
 import yaml
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
@@ -40,6 +42,7 @@ from extract.resources import DATA_DIR
 CHROME_FILE = DATA_DIR / "page_chrome.yaml"
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
 HEADING_XPATH = "//h1|//h2|//h3|//h4|//*[contains(@class, 'title')]"
+NOT_XML_SAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -110,8 +113,11 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     meta = META_CHARSET.search(body[:4096])
-    candidates = [_codec(meta.group(1).decode("ascii", "ignore")) if meta else None,
-                  _codec(declared), "cp1258"]
+    candidates = [
+        _codec(meta.group(1).decode("ascii", "ignore")) if meta else None,
+        _codec(declared),
+        "cp1258",
+    ]
     for name in candidates:
         if name and name != "utf-8":
             try:
@@ -202,8 +208,9 @@ def _tidy_lines(text: str, title: str | None) -> str:
 def _with_lead(cleaned: HtmlElement, body: str) -> str:
     """Make the lead paragraph (sapo) come first, adding it when the extractor left it out."""
     for el in cleaned.iter():
-        if isinstance(el.tag, str) and any(p.search(t) for t in _tokens(el)
-                                           for p in chrome_rules().lead):
+        if isinstance(el.tag, str) and any(
+            p.search(t) for t in _tokens(el) for p in chrome_rules().lead
+        ):
             lead = _clean_space(el.text_content())
             if len(lead) <= 20:
                 return body
@@ -225,14 +232,17 @@ def _block_text(node: Selector) -> str:
     for bad in el.xpath(".//script|.//style|.//noscript"):
         bad.drop_tree()
     blocks = [
-        b for b in el.iter(*BLOCK_TAGS)
+        b
+        for b in el.iter(*BLOCK_TAGS)
         if not any(a.tag in BLOCK_TAGS for a in b.iterancestors() if a is not el)
     ]
     return "\n".join(_clean_space(b.text_content()) for b in blocks) or el.text_content()
 
 
 # -- fields -----------------------------------------------------------------------------
-def _title(doc: HtmlElement, cleaned: HtmlElement, meta_title: str | None) -> str | None:
+def _title(
+    doc: HtmlElement, cleaned: HtmlElement, meta_title: Callable[[], str | None]
+) -> str | None:
     """The heading repeated in <title> (site names are the other part), else og:title."""
     page_title = _clean_space(doc.findtext(".//title"))
     for h in cleaned.xpath(HEADING_XPATH):
@@ -242,7 +252,7 @@ def _title(doc: HtmlElement, cleaned: HtmlElement, meta_title: str | None) -> st
     og = doc.xpath("//meta[@property='og:title']/@content")
     if og and _clean_space(og[0]):
         return _clean_space(og[0])
-    return _clean_space(meta_title) or page_title or None
+    return _clean_space(meta_title()) or page_title or None
 
 
 def _head_date(doc: HtmlElement, url: str | None) -> date | None:
@@ -251,7 +261,10 @@ def _head_date(doc: HtmlElement, url: str | None) -> date | None:
         return None
     found = find_date(
         "<html>" + lxml.html.tostring(head, encoding="unicode") + "<body></body></html>",
-        url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d",
+        url=url,
+        extensive_search=False,
+        original_date=True,
+        outputformat="%Y-%m-%d",
     )
     return date.fromisoformat(found) if found else None
 
@@ -260,12 +273,16 @@ def _date_near_title(doc: HtmlElement, title: str | None) -> date | None:
     if not title:
         return None
     key = _clean_space(title).lower()
-    headings = [h for h in doc.xpath(HEADING_XPATH)
-                if _clean_space(h.text_content()).lower() == key]
+    headings = [
+        h for h in doc.xpath(HEADING_XPATH) if _clean_space(h.text_content()).lower() == key
+    ]
     window = chrome_rules().window
     for h in reversed(headings):  # the article heading, not the <title> or a sidebar
-        after = [t for t in h.xpath("following::text()[normalize-space()]")[:window * 3]
-                 if t.getparent().tag not in ("script", "style")][:window]
+        after = [
+            t
+            for t in h.xpath("following::text()[normalize-space()]")[: window * 3]
+            if t.getparent().tag not in ("script", "style")
+        ][:window]
         before = h.xpath("preceding::text()[normalize-space()]")[-3:][::-1]
         for text in [*after, *before]:
             if any(b.search(_clean_space(text)) for b in chrome_rules().banner):
@@ -289,15 +306,19 @@ def _banner_dates(doc: HtmlElement) -> set[date]:
 
 
 def _fallback_date(cleaned: HtmlElement, doc: HtmlElement, url: str | None) -> date | None:
-    found = find_date(cleaned, url=url, extensive_search=False, original_date=True,
-                      outputformat="%Y-%m-%d")
+    found = find_date(
+        cleaned, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d"
+    )
     day = date.fromisoformat(found) if found else None
     return None if day in _banner_dates(doc) else day
 
 
 def _meta_author(doc: HtmlElement) -> str | None:
-    for xpath in ("//meta[@name='author']/@content", "//meta[@property='article:author']/@content",
-                  "//meta[@name='dc.creator']/@content"):
+    for xpath in (
+        "//meta[@name='author']/@content",
+        "//meta[@property='article:author']/@content",
+        "//meta[@name='dc.creator']/@content",
+    ):
         values = [v for v in doc.xpath(xpath) if _clean_space(v) and "://" not in v]
         if values:
             return _clean_space(values[0])
@@ -309,8 +330,12 @@ def _signature_author(text: str) -> str | None:
     lines = text.split("\n\n")
     last = lines[-1] if len(lines) > 1 else ""
     words = last.split()
-    if 1 < len(words) <= 5 and len(last) <= 40 and all(w[:1].isupper() for w in words) \
-            and not re.search(r"[\d.:;,!?]", last):
+    if (
+        1 < len(words) <= 5
+        and len(last) <= 40
+        and all(w[:1].isupper() for w in words)
+        and not re.search(r"[\d.:;,!?]", last)
+    ):
         return last.title() if last.isupper() else last
     return None
 
@@ -329,32 +354,44 @@ def parse_page(html: str | bytes, url: str | None, selectors: dict | None = None
     if isinstance(html, bytes):
         html = decode_html(html)
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", unicodedata.normalize("NFC", html))
+    html = NOT_XML_SAFE.sub("", html)  # lxml refuses control characters anywhere
     selectors = dict(selectors or {})
-    doc = lxml.html.document_fromstring(html or "<html></html>")
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):  # empty or hopeless markup: no article in it
+        return ParsedPage(None, None, None, "", url or None)
     removals = selectors.get("remove") or []
     for expr in [removals] if isinstance(removals, str) else removals:
-        for el in (doc.xpath(expr) if is_xpath(expr) else doc.cssselect(expr)):
+        for el in doc.xpath(expr) if is_xpath(expr) else doc.cssselect(expr):
             if el.getparent() is not None:
                 el.drop_tree()
     sel = Selector(root=doc, type="html") if selectors else None
     cleaned = _strip_chrome(doc)
 
-    canonical = (doc.xpath("//link[@rel='canonical']/@href")
-                 or doc.xpath("//meta[@property='og:url']/@content") or [url])[0]
+    @lru_cache(maxsize=1)
+    def metadata() -> Any:  # trafilatura's metadata pass is costly: only when needed
+        return trafilatura.extract_metadata(lxml.html.tostring(doc, encoding="unicode"))
+
+    canonical = (
+        doc.xpath("//link[@rel='canonical']/@href")
+        or doc.xpath("//meta[@property='og:url']/@content")
+        or [url]
+    )[0]
     canonical = urljoin(url, canonical.strip()) if canonical and url else canonical
 
-    meta = trafilatura.extract_metadata(lxml.html.tostring(doc, encoding="unicode"))
     node = _selected(sel, selectors, "title")
     title = _clean_space(node[0].xpath("string()").get()) if node else None
-    title = title or _title(doc, cleaned, meta.title if meta else None)
+    title = title or _title(doc, cleaned, lambda: getattr(metadata(), "title", None))
 
     published, source = None, None
     node = _selected(sel, selectors, "date")
     if node:
         first = node[0]
         attrs = first.xpath("@datetime|@content").getall() if first.root is not None else []
-        published, source = _date_in(" ".join([*attrs, first.xpath("string()").get() or ""])), \
-            "selector"
+        published, source = (
+            _date_in(" ".join([*attrs, first.xpath("string()").get() or ""])),
+            "selector",
+        )
     if published is None:
         published, source = _head_date(doc, url), "meta"
     if published is None:
@@ -366,15 +403,28 @@ def parse_page(html: str | bytes, url: str | None, selectors: dict | None = None
     if node:
         body = "\n".join(_block_text(n) for n in node)
     else:
-        body = trafilatura.extract(cleaned, url=url, include_comments=False, include_tables=True,
-                                   include_images=False, deduplicate=False) or ""
+        body = (
+            trafilatura.extract(
+                cleaned,
+                url=url,
+                include_comments=False,
+                include_tables=True,
+                include_images=False,
+                deduplicate=False,
+            )
+            or ""
+        )
         body = _with_lead(cleaned, body)
     text = _tidy_lines(body, title)
 
     node = _selected(sel, selectors, "author")
     author = _clean_space(node[0].xpath("string()").get()) if node else None
-    author = author or _meta_author(doc) or (meta.author if meta else None) \
+    author = (
+        author
+        or _meta_author(doc)
         or _signature_author(text)
+        or getattr(metadata(), "author", None)
+    )
 
     def nfc(value: str | None) -> str | None:
         return unicodedata.normalize("NFC", value) if value else None

@@ -82,12 +82,26 @@ def mentions(text: str) -> list[BlocMention]:
     return out
 
 
+def _fold(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
 def best_mention(text: str) -> BlocMention | None:
     """The fullest name: "Khối thi đua" + a name, first in the article; else a short form."""
     found = mentions(text)
     named = [b for b in found if b.with_thi_dua and b.words_after_head(text) >= 1]
     if named:
-        return named[0]
+        # A headline often shortens the name the body gives in full: prefer the fuller
+        # mention of the same name.
+        first = named[0]
+        written = _fold(text[first.start : first.end])
+        fuller = [
+            b
+            for b in named
+            if _fold(text[b.start : b.end]).startswith(written)
+            and "," not in text[b.start : b.end][len(written) :]
+        ]
+        return max(fuller, key=lambda b: b.end - b.start)
     short = [b for b in found if not b.with_thi_dua]
     if short:
         return short[0]

@@ -82,7 +82,7 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
         cue = _cue(text)
         if not cue or _PROVINCE_SUBJECT.search(text):
             continue
-        strong = LEX["goal_cue_strong"].match(text, cue[0])
+        strong = LEX["goal_cue_strong"].search(text[cue[0] : max(cue[1], cue[0] + 20)])
         if LEX["goal_past"].search(text[cue[1] :] if strong else text):
             continue
         begin = cue[1]

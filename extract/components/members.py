@@ -38,10 +38,13 @@ _COUNT_IN_NAME = re.compile(
     re.IGNORECASE,
 )
 _LIST_INTRO = re.compile(
-    rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)(?:\s+(?:các\s+)?(?:{NUMBER}\s+)?(?-i:{_NOUN})(?:\s+thành\s+viên)?"
+    rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)(?:\s+(?:các\s+|{NUMBER}\s+|các\s+{NUMBER}\s+)(?-i:{_NOUN})(?:\s+thành\s+viên)?"
     rf"(?:[^:;.\n]{{0,80}}:)?)?(?:\s+(?:là|như|sau))?\s*:?"
-    rf"|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:|\btrong\s+đó\s+có)\s*",
+    rf"|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:|\btrong\s+đó\s+có|\bnhư\s*:)\s*",
     re.IGNORECASE,
+)
+_MEMBERSHIP = re.compile(
+    r"thành\s+viên|(?:đơn\s+vị|cơ\s+quan|doanh\s+nghiệp)\s+(?:trong|thuộc)\s+(?:khối|cụm)"
 )
 _BLOC_SUBJECT = re.compile(r"(?i)\b(?:khối|cụm)\b[^,.;:]{0,60}$")
 _LEADING_COUNT = re.compile(rf"^(?:{NUMBER})\s+(?:{_NOUN})\s+", re.IGNORECASE)
@@ -91,6 +94,8 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         context = text[max(0, m.start() - 160) : m.start()].lower()
         if not re.search(r"khối|cụm|thành\s+viên", context + m.group(0).lower()):
             continue
+        if m.group(0).lower().startswith("như") and not _MEMBERSHIP.search(context):
+            continue  # "như:" lists members only where membership was just stated
         if m.group(0).lower().startswith("có") and not (
             _BLOC_SUBJECT.search(text[max(0, m.start() - 60) : m.start()])
             and re.search(r"(?:là|:)\s*$", m.group(0))
