@@ -11,6 +11,8 @@ import typer
 
 from crawler import cli as crawler_cli
 from extract import cli as extract_cli
+from pipelines import commands as store_commands
+from pipelines import schedule as schedule_command
 
 app = typer.Typer(
     name="giaouoc",
@@ -23,6 +25,14 @@ app = typer.Typer(
 app.command("extract")(extract_cli.extract)
 app.command("crawl")(crawler_cli.crawl)
 app.command("serve-sample")(crawler_cli.serve_sample)
+app.command("run")(store_commands.run)
+app.command("demo")(store_commands.demo)
+app.command("load")(store_commands.load)
+app.command("reextract")(store_commands.reextract)
+app.command("query")(store_commands.query)
+app.command("export")(store_commands.export_command)
+app.command("stats")(store_commands.stats)
+app.command("schedule")(schedule_command.schedule)
 
 
 def main() -> None:

@@ -1,0 +1,177 @@
+"""Load benchmark: giaouoc's loader against a plain DuckDB Arrow insert of the same rows,
+then the analyst views on a large database.
+
+    .venv/bin/python benchmarks/load_bench.py   # 100,000 records; views on 200,000 events
+    .venv/bin/python benchmarks/load_bench.py --view-events 1000000
+
+Part 1 loads N synthetic event records (members, deputies, goals, evidence; extraction
+replaced by the known records, since extraction has its own benchmark) through
+`Loader.load_articles` in batches, exactly as `giaouoc load` merges staged batches. It
+then reads every resulting table into in-memory Arrow tables and, in the same run,
+inserts those same rows into a fresh database with plain ``INSERT … SELECT`` from Arrow.
+Both rates are in records per second. Goal: the loader ≥ 50 % of the plain rate.
+
+Part 2 fills a database with M events (generated in SQL: provinces, blocs rotating
+leaders over the years, ~8 members and ~4 goals each) and times each analyst view
+materialised in full. Goal: < 1 s each at 1,000,000 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.loader import Loader
+from pipelines.migrations import migrate
+from pipelines.synthetic import RecordedExtractor, synthetic_pairs
+from pipelines.table_docs import TABLES
+
+VIEWS = [
+    "v_signings_by_province_year",
+    "v_bloc_leaders_by_year",
+    "v_member_counts_over_time",
+    "v_goals_by_frequency",
+]
+
+
+def bench_loader(records: int, batch: int, folder: Path) -> tuple[float, float, dict[str, int]]:
+    print(f"generating {records:,} synthetic articles with their records …", flush=True)
+    pairs = list(synthetic_pairs(records, seed=1))
+    extractor = RecordedExtractor(
+        {r.id: r.model_copy(update={"extractor_version": "bench"}) for _, r in pairs}, "bench"
+    )
+    articles = [a for a, _ in pairs]
+    del pairs
+
+    db = folder / "loader.duckdb"
+    loader = Loader(db, extractor, "bench")
+    start = time.perf_counter()
+    for i in range(0, len(articles), batch):
+        loader.load_articles(articles[i : i + batch])
+    loader_seconds = time.perf_counter() - start
+
+    con = duckdb.connect(str(db), read_only=True)
+    tables = {t: con.sql(f"SELECT * FROM {t}").to_arrow_table() for t in TABLES}
+    con.close()
+    rows = {t: tables[t].num_rows for t in tables}
+
+    plain = duckdb.connect(str(folder / "plain.duckdb"))
+    migrate(plain)  # the same tables, keys and indexes
+    start = time.perf_counter()
+    plain.execute("BEGIN TRANSACTION")
+    for name, table in tables.items():
+        plain.register("arrow_rows", table)
+        plain.execute(f"INSERT INTO {name} SELECT * FROM arrow_rows")
+        plain.unregister("arrow_rows")
+    plain.execute("COMMIT")
+    plain.execute("CHECKPOINT")
+    plain_seconds = time.perf_counter() - start
+    plain.close()
+    return loader_seconds, plain_seconds, rows
+
+
+_GENERATE_EVENTS = """
+CREATE TEMP TABLE provinces AS
+SELECT * FROM (VALUES ('An Giang'), ('Bắc Giang'), ('Bắc Ninh'), ('Cần Thơ'), ('Đà Nẵng'),
+  ('Đồng Nai'), ('Hà Nội'), ('Hải Phòng'), ('Hưng Yên'), ('Khánh Hòa'), ('Lâm Đồng'),
+  ('Nghệ An'), ('Phú Yên'), ('Quảng Ninh'), ('Sơn La'), ('Tây Ninh'), ('Thái Nguyên'),
+  ('Thanh Hóa'), ('Hồ Chí Minh'), ('Vĩnh Long')) t(name);
+CREATE TEMP TABLE unit_names AS
+SELECT 'sở ' || n AS unit FROM (VALUES ('tài chính'), ('tư pháp'), ('y tế'), ('nội vụ'),
+  ('xây dựng'), ('công thương'), ('tài nguyên môi trường'), ('kế hoạch đầu tư'),
+  ('giáo dục đào tạo'), ('khoa học công nghệ'), ('thông tin truyền thông'),
+  ('lao động thương binh xã hội'), ('văn hóa thể thao du lịch'), ('giao thông vận tải'),
+  ('nông nghiệp phát triển nông thôn'), ('ngoại vụ')) t(n);
+CREATE TEMP TABLE goal_names AS
+SELECT * FROM (VALUES ('đẩy mạnh cải cách hành chính'), ('chuyển đổi số'),
+  ('xây dựng cơ quan đạt chuẩn văn hóa'), ('thực hành tiết kiệm chống lãng phí'),
+  ('hoàn thành xuất sắc nhiệm vụ'), ('cả nước chung tay vì người nghèo'),
+  ('100 phần trăm cán bộ hoàn thành nhiệm vụ'), ('phòng chống tham nhũng'),
+  ('bảo vệ môi trường'), ('an toàn giao thông')) t(goal);
+INSERT INTO events
+SELECT printf('%016x', i) AS event_id,
+       'signing|' || (2015 + i % 11) || '|' || p.name || '|khối ' || (i // 11) AS event_key,
+       CASE WHEN i % 5 = 0 THEN 'review' WHEN i % 7 = 0 THEN 'launch' ELSE 'signing' END,
+       make_date(2015 + (i % 11)::INT, 1 + (i % 4)::INT, 1 + (i % 28)::INT),
+       (2015 + i % 11)::INT,
+       p.name, p.name,
+       'Khối thi đua số ' || (i // 11), 'khối thi đua số ' || (i // 11), 'khối',
+       (5 + i % 12)::INT,
+       upper(u.unit[1]) || u.unit[2:], u.unit,
+       1 + (i % 3)::INT, make_date(2015 + (i % 11)::INT, 2, 1), 'bench', now()::TIMESTAMP
+FROM range(?) r(i)
+JOIN (SELECT name, row_number() OVER () - 1 AS k FROM provinces) p
+  ON p.k = (i // 11) % (SELECT count(*) FROM provinces)
+JOIN (SELECT unit, row_number() OVER () - 1 AS k FROM unit_names) u
+  ON u.k = (i // 11 + i % 11) % (SELECT count(*) FROM unit_names);
+INSERT INTO event_members
+SELECT e.event_id, 'a' || e.event_id, m.k::INT, upper(m.unit[1]) || m.unit[2:], m.unit
+FROM events e
+JOIN (SELECT unit, row_number() OVER () - 1 AS k FROM unit_names) m ON m.k < 8;
+INSERT INTO event_goals
+SELECT e.event_id, 'a' || e.event_id, g.k::INT, g.goal, g.goal
+FROM events e
+JOIN (SELECT goal, row_number() OVER () - 1 AS k FROM goal_names) g
+  ON (g.k + hash(e.event_id)) % 10 < 4;
+"""
+
+
+def bench_views(events: int, folder: Path) -> dict[str, float]:
+    db = folder / "views.duckdb"
+    con = duckdb.connect(str(db))
+    migrate(con)
+    print(f"generating {events:,} events for the view timings …", flush=True)
+    for statement in _GENERATE_EVENTS.split(";"):
+        if statement.strip():
+            con.execute(statement, [events] if "range(?)" in statement else [])
+    con.execute("CHECKPOINT")
+    counts = {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+        for t in ("events", "event_members", "event_goals")
+    }
+    print("  rows:", ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    timings = {}
+    for view in VIEWS:
+        start = time.perf_counter()
+        con.execute(f"CREATE OR REPLACE TEMP TABLE materialised AS SELECT * FROM {view}")
+        timings[view] = time.perf_counter() - start
+    con.close()
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=10_000, help="articles per load batch")
+    parser.add_argument("--view-events", type=int, default=200_000)
+    args = parser.parse_args()
+
+    print(
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"python {platform.python_version()}, duckdb {duckdb.__version__}, "
+        f"pyarrow {pa.__version__}"
+    )
+    with tempfile.TemporaryDirectory(prefix="giaouoc-bench-") as tmp:
+        folder = Path(tmp)
+        loader_s, plain_s, rows = bench_loader(args.records, args.batch, folder)
+        print("  rows:", ", ".join(f"{t} {n:,}" for t, n in rows.items() if n))
+        loader_rate, plain_rate = args.records / loader_s, args.records / plain_s
+        print(f"giaouoc loader     : {loader_s:8.2f} s  {loader_rate:12,.0f} records/s")
+        print(f"plain Arrow insert : {plain_s:8.2f} s  {plain_rate:12,.0f} records/s")
+        print(f"ratio              : {loader_rate / plain_rate:8.1%} of plain (goal ≥ 50%)")
+
+        for view, seconds in bench_views(args.view_events, folder).items():
+            print(
+                f"{view:30s}: {seconds:6.3f} s on {args.view_events:,} events (goal < 1 s"
+                " at 1,000,000)"
+            )
+
+
+if __name__ == "__main__":
+    main()
