@@ -33,9 +33,12 @@ class Layout:
 
 
 def put(doc: Doc, name: str, value: Any, spans: list[tuple[int, int]] | None = None) -> None:
+    """Record a field's value and its evidence, also as a spaCy span group `doc.spans[name]`."""
     if value is None or value == []:
         return
     doc._.fields[name] = Found(value, spans or [])
+    group = [doc.char_span(s, e, label=name, alignment_mode="expand") for s, e in spans or []]
+    doc.spans[name] = [span for span in group if span is not None]
 
 
 def get(doc: Doc, name: str, default: Any = None) -> Any:
