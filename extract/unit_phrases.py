@@ -100,3 +100,43 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> tup
     pattern = r"\s+".join(re.escape(w) for w in value.split())
     m = re.compile(pattern).search(text, start, end) if pattern else None
     return m.span() if m else None
+
+
+_GENERIC_HEADS = {
+    "hội",
+    "ban",
+    "sở",
+    "đài",
+    "quỹ",
+    "cục",
+    "viện",
+    "trung tâm",
+    "công ty",
+    "ngân hàng",
+}
+_PHRASE_BOUNDARY = re.compile(r"[,;.:()\[\]\n“”\"]|\s[-–—]\s")
+
+
+def expand_short_unit(unit: str, text: str) -> str:
+    """'Liên hiệp hội' → 'Liên hiệp các Hội Khoa học và Kỹ thuật' named elsewhere in the text.
+
+    Reports name a unit in full once and by a short form afterwards; a role is often
+    attached to the short form. A short form (three words at most) is replaced by the
+    longest phrase in the article that starts like it and contains all its words.
+    """
+    words = unit.split()
+    if not 1 < len(words) <= 3 or not any(w in _GENERIC_HEADS for w in words[1:]):
+        return unit  # only a generic short form ("Liên hiệp hội") stands for a longer name
+    wanted = {w.lower() for w in words}
+    start = re.compile(r"(?<!\w)" + re.escape(words[0]) + r"\s+" + re.escape(words[1]) + r"\b")
+    best = unit
+    for m in start.finditer(text):
+        window = text[m.start() : m.start() + 160]
+        cut = _PHRASE_BOUNDARY.search(window)
+        phrase = window[: cut.start()] if cut else window
+        stop = re.search(r"\s(?:" + LEX["bloc_name_stop"].pattern + ")", phrase)
+        phrase = " ".join((phrase[: stop.start()] if stop else phrase).split())
+        found = {w.lower() for w in phrase.split()}
+        if wanted <= found and len(phrase.split()) <= 14 and len(phrase) > len(best):
+            best = phrase
+    return best

@@ -16,7 +16,13 @@ from spacy.tokens import Doc
 
 from extract.components.base import get, put, text_of
 from extract.lexicon import LEX, fragment
-from extract.unit_phrases import clean_unit, locate, looks_like_unit, split_units
+from extract.unit_phrases import (
+    clean_unit,
+    expand_short_unit,
+    locate,
+    looks_like_unit,
+    split_units,
+)
 
 _CLAUSE_START = re.compile(
     r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s|(?i:\s+và)\s+(?=" + fragment("unit_head") + r"\s)"
@@ -106,13 +112,14 @@ def roles_component(doc: Doc) -> Doc:
     leaders = [m for m in find_roles(text, "leader_role") if (m.start, m.end) not in deputy_spans]
     leader = choose_leader(leaders, get(doc, "event_type"))
     if leader:
-        put(doc, "leader_unit", leader.unit, [(leader.start, leader.end)])
+        put(doc, "leader_unit", expand_short_unit(leader.unit, text), [(leader.start, leader.end)])
     chosen, spans = [], []
     for d in deputies:
         if leader and d.unit == leader.unit:
             continue
-        if d.unit not in chosen:
-            chosen.append(d.unit)
+        unit = expand_short_unit(d.unit, text)
+        if unit not in chosen:
+            chosen.append(unit)
             spans.append((d.start, d.end))
     if chosen:
         put(doc, "deputy_units", chosen, spans)
