@@ -52,6 +52,8 @@ def looks_like_unit(name: str) -> bool:
 def clean_unit(raw: str) -> str:
     """Peel lead-in words, a person's name and title, and trailing verbs off a unit."""
     name = re.sub(r"\s+", " ", raw).strip(" ,;:.–—-…\"“”'")
+    name = re.sub(r"\s+được\s.*$", "", name)  # "X được các đơn vị tín nhiệm bầu": X
+    name = re.sub(r"^[^A-ZĐ]*?\bnhư\s+", "", name)  # "các chi nhánh lớn như X": X
     if name and not name[0].isupper() and not LEX["unit_head"].match(name):
         # "các thành viên thống nhất Công ty Điện lực …": the unit starts at its head word.
         head = _CAPITAL_HEAD.search(name)
@@ -75,9 +77,9 @@ def strip_role_note(item: str) -> str:
 
 
 def split_units(chunk: str) -> list[str]:
-    parts = [p for p in re.split(r"\s*;\s*", chunk) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*;\s*", chunk.strip()) if p.strip()]
     if len(parts) == 1:
-        pieces = [p for p in re.split(r"\s*,\s*", chunk) if p.strip()]
+        pieces = [p.strip() for p in re.split(r"\s*,\s*", chunk.strip()) if p.strip()]
         headed = sum(bool(LEX["unit_head"].match(p)) for p in pieces)
         if headed < len(pieces) / 2:
             # A list of bare names ("Văn Quan, Bình Gia, … và Hữu Lũng").

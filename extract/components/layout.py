@@ -17,20 +17,37 @@ from spacy.tokens import Doc
 from extract.components.base import Found, Layout, text_of
 from extract.dates import WEEKDAY, full_dates, to_date
 
-_HEADER_LINES = 8
+_HEADER_LINES = 14
 _NOISE = re.compile(
     r"(?i)(?:\b\d{1,2}:\d{2}(?::\d{2})?\b|gmt\s*[+-]?\s*\d*|số\s+lượt\s+xem|lượt\s+xem|lượt\s+đọc|"
     r"cập\s+nhật|ngày\s+đăng|đăng\s+ngày|ngày|\bdate\b|\b(?:am|pm|sa|ch)\b|[|\[\]():,/.+\-–—]|\bA\b|"
     r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|\d+)"
 )
+# Page furniture above a headline: navigation, breadcrumbs, menus, the site's name.
 _CHROME = re.compile(
     r"(?i)^(?:skip\b|cannot retrieve|tất cả chuyên mục|trang chủ|bản in|in bài|chia sẻ|"
-    r"cỡ chữ|font|\(?ảnh|nguồn:)"
+    r"cỡ chữ|font|\(?ảnh|nguồn:|đăng nhập|english|liên hệ|sơ đồ|tìm kiếm|menu|home)"
 )
+_MENU = re.compile(r"\s[|>»/›]\s|\s[|>»›]$")
 _BYLINE = re.compile(
     r"(?i)tác\s+giả|người\s+(?:viết|đăng)|đăng\s+bởi|biên\s+tập|nguồn\s*:|theo\s*:"
 )
 _TITLE_DATE = re.compile(r"\s{2,}(\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
+_LEAD_START = re.compile(r"\s*(?:\(|[A-ZĐ]{2,}[\w.]*\s*[-–—]\s)")
+# Where the story ends and the page's lists of other stories begin.
+_FOOTER = re.compile(
+    r"(?im)^\s*(?:tin\s+liên\s+quan|bài\s+viết\s+liên\s+quan|tin\s+cùng\s+chuyên\s+mục|"
+    r"các\s+tin\s+(?:khác|đã\s+đưa|cùng\s+chuyên\s+mục)|tin\s+khác|xem\s+thêm|tin\s+mới\s+nhất|"
+    r"tin\s+đọc\s+nhiều|bài\s+đọc\s+nhiều|có\s+thể\s+bạn\s+quan\s+tâm)\b[^\n]*$"
+)
+
+
+def story_end(text: str) -> int:
+    """Where lists of related stories start, so their headlines are not read as this one's."""
+    for m in _FOOTER.finditer(text):
+        if m.start() > len(text) * 0.25:
+            return m.start()
+    return len(text)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -45,49 +62,82 @@ def _is_date_line(line: str) -> bool:
     return rest <= 2 or (bool(_BYLINE.search(line)) and rest <= 8 and len(line) <= 120)
 
 
+def _is_chrome(line: str) -> bool:
+    stripped = line.strip()
+    letters = [c for c in stripped if c.isalpha()]
+    shouting = len(letters) > 8 and all(c.isupper() for c in letters)
+    return bool(
+        _CHROME.match(stripped)
+        or _MENU.search(stripped)
+        or len(stripped.split()) <= 3
+        or (shouting and not re.search(r"(?i)thi\s+đua|giao\s+ước", stripped))
+    )
+
+
 def _looks_like_title(line: str) -> bool:
     words = line.split()
-    if not 4 <= len(words) <= 45 or _CHROME.match(line.strip()):
+    if not 4 <= len(words) <= 45 or _LEAD_START.match(line):
         return False
     return not (line.rstrip().endswith(".") and len(words) > 30)
+
+
+def _date_found(text: str, start: int, end: int) -> Found | None:
+    found = full_dates(text[start:end], start)
+    if not found:
+        return None
+    return Found(to_date(found[0]), [(found[0].start, found[0].end)])
 
 
 def analyse(text: str, given_published: date | None) -> Layout:
     layout = Layout()
     lines = _lines(text)[:_HEADER_LINES]
-    title_idx = None
-    for i, (s, e) in enumerate(lines):
+    kinds = []
+    for s, e in lines:
         line = text[s:e]
-        if _is_date_line(line) or _CHROME.match(line.strip()):
-            continue
-        if _looks_like_title(line) and not re.match(r"\s*(?:\(|[A-ZĐ]{2,}\s*-)", line):
-            title_idx = i
-        break
+        kinds.append("date" if _is_date_line(line) else "chrome" if _is_chrome(line) else "text")
+    title_idx = next(
+        (
+            i
+            for i, (k, (s, e)) in enumerate(zip(kinds, lines, strict=True))
+            if k == "text" and _looks_like_title(text[s:e])
+        ),
+        None,
+    )
+    first_text = next((i for i, k in enumerate(kinds) if k == "text"), len(lines))
+    if title_idx is not None and title_idx > first_text:
+        title_idx = None  # the story started before anything looked like a headline
+    published: Found | None = None
     if title_idx is not None:
         s, e = lines[title_idx]
         layout.title = (s, e)
         layout.body_start = e
-    published: Found | None = None
-    for i, (s, e) in enumerate(lines):
-        line = text[s:e]
-        if i == title_idx:
-            m = _TITLE_DATE.search(line)
-            if m and not published:
-                found = full_dates(m.group(1), s + m.start(1))
-                if found:
-                    published = Found(to_date(found[0]), [(found[0].start, found[0].end)])
-            continue
-        if not _is_date_line(line):
-            if title_idx is not None and i > title_idx:
-                break  # the body has begun
-            continue
-        before_title = title_idx is None or i < title_idx
-        if before_title and WEEKDAY.match(line):
-            layout.banner = (s, e)  # the site's "today" banner, not this article's date
-        elif not published:
-            found = full_dates(line, s)[0]
-            published = Found(to_date(found), [(found.start, found.end)])
-        layout.body_start = max(layout.body_start, e)
+        m = _TITLE_DATE.search(text[s:e])
+        if m:
+            published = _date_found(text, s + m.start(1), s + m.end(1))
+    # The date line right under the headline; failing that, one above it that is not a
+    # weekday banner.
+    after = [
+        i for i, k in enumerate(kinds) if k == "date" and title_idx is not None and i > title_idx
+    ]
+    after = [i for i in after if all(k != "text" for k in kinds[title_idx + 1 : i])]
+    before = [
+        i
+        for i, k in enumerate(kinds)
+        if k == "date" and (title_idx is None or i < title_idx) and i < first_text + 1
+    ]
+    for i in before:
+        s, e = lines[i]
+        if WEEKDAY.match(text[s:e]):
+            layout.banner = (s, e)
+    candidates = after[:1] + [i for i in before if not WEEKDAY.match(text[slice(*lines[i])])]
+    for i in candidates:
+        if published:
+            break
+        published = _date_found(text, *lines[i])
+    for i in after + before:
+        layout.body_start = max(layout.body_start, lines[i][1])
+    if title_idx is None and first_text < len(lines):
+        layout.body_start = max(layout.body_start, lines[first_text][0])
     if given_published:
         published = Found(given_published, published.spans if published else [])
     layout.published = published if published and published.value else None

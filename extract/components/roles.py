@@ -25,12 +25,13 @@ from extract.unit_phrases import (
 )
 
 _CLAUSE_START = re.compile(
-    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s|(?i:\s+và)\s+(?=" + fragment("unit_head") + r"\s)"
+    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s"
     r"|(?i:" + fragment("leader_role") + "|" + fragment("deputy_role") + r")(?:\s+năm\s+\d{4})?"
 )
 _BEFORE_LINK = re.compile(
     r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm|giữ\s+vai\s+trò|đảm\s+nhận(?:\s+vai\s+trò)?"
-    r"|đảm\s+nhiệm(?:\s+vai\s+trò)?)\s+(?:đơn\s+vị\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
+    r"|đảm\s+nhiệm(?:\s+vai\s+trò)?|(?:giao|nhận|đảm\s+nhận)\s+nhiệm\s+vụ(?:\s+là)?)"
+    r"\s+(?:(?:hai|ba|bốn|\d)\s+)?(?:đơn\s+vị\s+|tỉnh\s+|huyện\s+|cơ\s+quan\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
     r"|\s*\(\s*(?:là\s+)?(?:đơn\s+vị\s+)?)$",
     re.IGNORECASE,
 )
@@ -43,7 +44,7 @@ _AFTER = re.compile(
 def _units_after(text: str, start: int, raw: str) -> list[tuple[str, int, int]]:
     """'Sở Ngoại vụ và Thanh tra tỉnh' after a role: one or several units."""
     out = []
-    for part in split_units(raw):
+    for part in split_units(clean_unit(raw)):
         unit = clean_unit(part)
         span = locate(text, unit, start) if unit and looks_like_unit(unit) else None
         if span:
@@ -59,21 +60,16 @@ class RoleMention:
     elected: bool
 
 
-def _unit_before(text: str, cue_start: int) -> tuple[str, int, int] | None:
+def _unit_before(text: str, cue_start: int) -> list[tuple[str, int, int]]:
     head = text[max(0, cue_start - 220) : cue_start]
     link = _BEFORE_LINK.search(head)
     if not link:
-        return None
+        return []
     head = head[: link.start()]
     cut = 0
     for m in _CLAUSE_START.finditer(head):
         cut = m.end()
-    raw = head[cut:]
-    unit = clean_unit(raw)
-    if not unit or not looks_like_unit(unit):
-        return None
-    span = locate(text, unit, max(0, cue_start - 220), cue_start)
-    return (unit, *span) if span else None
+    return _units_after(text, max(0, cue_start - 220), head[cut:])
 
 
 def find_roles(text: str, role: str) -> list[RoleMention]:
@@ -82,8 +78,7 @@ def find_roles(text: str, role: str) -> list[RoleMention]:
         sentence_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         sentence = text[sentence_start : m.end()]
         elected = bool(LEX["elected"].search(sentence))
-        found = _unit_before(text, m.start())
-        units = [found] if found else []
+        units = _unit_before(text, m.start())
         if not units:
             after = _AFTER.match(text, m.end())
             if after:
