@@ -95,15 +95,22 @@ def analyse(text: str, given_published: date | None) -> Layout:
     for s, e in lines:
         line = text[s:e]
         kinds.append("date" if _is_date_line(line) else "chrome" if _is_chrome(line) else "text")
-    title_idx = next(
+    titles = [
+        i
+        for i, (k, (s, e)) in enumerate(zip(kinds, lines, strict=True))
+        if k == "text" and _looks_like_title(text[s:e])
+    ]
+    # A site's name can look like a headline; the headline is the one the date line follows.
+    dated = [t for t in titles if t + 1 < len(kinds) and kinds[t + 1] == "date"]
+    title_idx = dated[0] if dated else (titles[0] if titles else None)
+    first_text = next(
         (
             i
-            for i, (k, (s, e)) in enumerate(zip(kinds, lines, strict=True))
-            if k == "text" and _looks_like_title(text[s:e])
+            for i, k in enumerate(kinds)
+            if k == "text" and not _looks_like_title(text[slice(*lines[i])])
         ),
-        None,
+        len(lines),
     )
-    first_text = next((i for i, k in enumerate(kinds) if k == "text"), len(lines))
     if title_idx is not None and title_idx > first_text:
         title_idx = None  # the story started before anything looked like a headline
     published: Found | None = None

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.base import get, put, text_of
+from extract.components.bloc import mentions as bloc_mentions
 from extract.lexicon import LEX, fragment
 from extract.numbers import NUMBER, parse_count
 from extract.unit_phrases import (
@@ -55,7 +56,7 @@ def _is_excluded(text: str, start: int) -> bool:
 
 
 def member_count(
-    text: str, bloc_span: tuple[int, int] | None
+    text: str, bloc_spans: list[tuple[int, int]]
 ) -> tuple[int, tuple[int, int]] | None:
     """The stated number of members, by the strength of its tie to membership."""
     for pattern in (_COUNT_AFTER_INTRO, _COUNT_TIED):
@@ -75,8 +76,8 @@ def member_count(
             n = parse_count(m.group("n"))
             if n and 2 <= n <= 200:
                 return n, m.span("n")
-    if bloc_span:
-        m = _COUNT_IN_NAME.search(text, bloc_span[0], bloc_span[1])
+    for start, end in bloc_spans:  # "Cụm thi đua 5 thành phố trực thuộc Trung ương"
+        m = _COUNT_IN_NAME.search(text, start, end)
         if m:
             return int(m.group("n")), m.span("n")
     return None
@@ -105,7 +106,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         end = _list_end(text, start)
         chunk = text[start:end]
         if not chunk[:1].isupper() and not re.match(
-            r"(?i)(?:huyện|thành phố|quận|thị xã|các\s+)", chunk
+            r"(?i)(?:huyện|thành phố|quận|thị xã|xã|phường|thị trấn|các\s+)", chunk
         ):
             continue
         items, pos = [], start
@@ -130,7 +131,8 @@ def members_component(doc: Doc) -> Doc:
         return doc
     text = text_of(doc)
     bloc = doc._.fields.get("bloc_name")
-    count = member_count(text, bloc.spans[0] if bloc and bloc.spans else None)
+    named = [(b.start, b.end) for b in bloc_mentions(text) if b.with_thi_dua]
+    count = member_count(text, (bloc.spans[:1] if bloc else []) + named)
     if count:
         put(doc, "member_count", count[0], [count[1]])
     items = member_list(text)

@@ -105,7 +105,17 @@ def roles_component(doc: Doc) -> Doc:
     deputies = find_roles(text, "deputy_role")
     deputy_spans = {(d.start, d.end) for d in deputies}
     leaders = [m for m in find_roles(text, "leader_role") if (m.start, m.end) not in deputy_spans]
-    leader = choose_leader(leaders, get(doc, "event_type"))
+    kind = get(doc, "event_type")
+    leader = choose_leader(leaders, kind)
+    # Deputies of the same year as the leader: the elected ones for a signing, the
+    # standing ones for a review (GUIDE.md: the roles of the year the event concerns).
+    elected = [d for d in deputies if d.elected]
+    if kind == "signing" and elected:
+        deputies = elected
+    elif kind == "review" and len(elected) < len(deputies):
+        deputies = [d for d in deputies if not d.elected]
+    elif kind == "review" and leader and not leader.elected:
+        deputies = []
     if leader:
         put(doc, "leader_unit", expand_short_unit(leader.unit, text), [(leader.start, leader.end)])
     chosen, spans = [], []
