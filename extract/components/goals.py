@@ -22,6 +22,10 @@ _MAX_ITEM = 350
 _MAX_GOALS = 25
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{6,200})[”\"]")
 _COLON_AFTER_CUE = re.compile(r"^[^:]{0,80}:\s*")
+_NAMED_BY = re.compile(
+    r"(?i)(?:giao\s+ước|phong\s+trào|đợt|cuộc\s+vận\s+động|chủ\s+đề|khẩu\s+hiệu)"
+    r"(?:\s+thi\s+đua)?(?:\s+(?:cao\s+điểm|đặc\s+biệt))?\s*$"
+)
 _OPENING_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*,", re.IGNORECASE)
 _PROVINCE_SUBJECT = re.compile(
     r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)"
@@ -132,6 +136,23 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+def _named_movements(doc: Doc) -> list[tuple[int, int]]:
+    """Quoted movements the pledge or launch is named after, wherever they are stated:
+    'ký kết giao ước thi đua "Vì an ninh Tổ quốc"', 'phát động phong trào thi đua "…"'."""
+    text = text_of(doc)
+    start = doc._.layout.title[0] if doc._.layout.title else doc._.layout.body_start
+    out = []
+    for q in _QUOTED.finditer(text, start):
+        if not _NAMED_BY.search(text[max(0, q.start() - 45) : q.start()]):
+            continue
+        sentence_start = max(text.rfind(". ", 0, q.start()), text.rfind("\n", 0, q.start())) + 1
+        if LEX["goal_past"].search(text[sentence_start : q.start()]):
+            continue
+        if len(q.group(1).split()) >= 2:
+            out.append((q.start(1), q.end(1)))
+    return out
+
+
 @Language.component("giaouoc_goals")
 def goals_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
@@ -148,6 +169,7 @@ def goals_component(doc: Doc) -> Doc:
             s, e = p_start + q.start(1), p_start + q.end(1)
             if len(text[s:e].split()) >= 2:
                 spans.append((s, e))
+    spans.extend(_named_movements(doc))
     seen: set[str] = set()
     items, evidence = [], []
     for s, e in sorted(spans):
