@@ -87,12 +87,13 @@ def find_provinces(text: str) -> list[tuple[int, int, str, bool]]:
     names that are also common phrases count only after "tỉnh"/"thành phố".
     """
     names = _exact_names()
+    heads = _first_words()
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     out = []
     i = 0
     while i < len(words):
         start = words[i][0]
-        if not text[start].isupper():
+        if not text[start].isupper() or text[start : words[i][1]].lower() not in heads:
             i += 1
             continue
         for n in range(min(_LONGEST, len(words) - i), 0, -1):
@@ -119,6 +120,11 @@ def _exact_names() -> dict[str, str]:
         for name in [prov.name, *_VARIANTS.get(prov.name, [])]:
             out[" ".join(name.split()).lower()] = prov.name
     return out
+
+
+@cache
+def _first_words() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in _exact_names())
 
 
 def province_named(text: str) -> str | None:
