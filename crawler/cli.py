@@ -40,6 +40,9 @@ def crawl(
     setting: Annotated[list[str] | None, typer.Option(
         "--set", help="Scrapy setting override KEY=VALUE, value as JSON (repeatable).")] = None,
     progress: Annotated[bool, typer.Option(help="Live progress line while crawling.")] = True,
+    redis: Annotated[str | None, typer.Option(
+        help="Be one worker of a distributed crawl sharing its queue and duplicate filter "
+             "through this Redis, e.g. redis://10.0.0.5:6379/0.")] = None,
 ) -> None:
     """Crawl news sources politely and incrementally into the staging folder of --db."""
     from crawler.runner import CrawlError, run_crawl
@@ -55,7 +58,7 @@ def crawl(
         summary = run_crawl(sources=sources, site=site, db=resolve_db(db),
                             since=since.date() if since else None,
                             base_url_overrides=_pairs(base, "--base"),
-                            settings_overrides=overrides, progress=progress)
+                            settings_overrides=overrides, progress=progress, redis_url=redis)
     except (SourcesError, CrawlError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None

@@ -33,6 +33,7 @@ import uuid
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.connection import get_redis_from_settings
@@ -41,6 +42,7 @@ from twisted.internet import task
 
 from crawler import settings as project_settings
 from crawler.middlewares import KIND
+from crawler.runner import CrawlError
 from crawler.state import url_key
 from pipelines.items import StagingPipeline
 
@@ -77,8 +79,27 @@ return n
 """
 
 
+class RedisUnavailable(CrawlError):
+    """The --redis URL is malformed or no Redis answers there."""
+
+
+def check_redis(url: str, timeout: float = 5.0) -> None:
+    """Fail before starting a worker, in one line, when Redis cannot be used."""
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout,
+                                      socket_timeout=timeout)
+        client.ping()
+    except ValueError as error:
+        raise RedisUnavailable(f"--redis {url!r}: not a Redis URL ({error})") from None
+    except redis.RedisError as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise RedisUnavailable(f"--redis {url}: no Redis answers there ({reason})") from None
+
+
 def redis_settings(url: str) -> dict[str, Any]:
-    """The settings overlay of a distributed crawl sharing the frontier at `url`."""
+    """The settings overlay of a distributed crawl sharing the frontier at `url`
+    (checked first: see `check_redis`)."""
+    check_redis(url)
     pipelines = {**project_settings.ITEM_PIPELINES, "pipelines.items.StagingPipeline": None,
                  "crawler.distributed.LeasedStagingPipeline": 300}
     return {

@@ -79,8 +79,12 @@ def _serve_sample() -> Any:
 
 def run_crawl(*, sources: Path | None = None, site: str | None = None, db: Path,
               since: date | None = None, base_url_overrides: dict[str, str] | None = None,
-              settings_overrides: dict | None = None, progress: bool = True) -> CrawlSummary:
+              settings_overrides: dict | None = None, progress: bool = True,
+              redis_url: str | None = None) -> CrawlSummary:
     """Crawl the chosen sources into the staging folder of `db`; return the run summary.
+
+    With `redis_url` the crawl is one worker of a distributed crawl sharing its frontier
+    through Redis (`crawler.distributed`).
 
     When the chosen sources point at the bundled sample site (``{sample}``) and no URL is
     given for it, the sample site is served on a free 127.0.0.1 port for the run.
@@ -89,6 +93,10 @@ def run_crawl(*, sources: Path | None = None, site: str | None = None, db: Path,
     """
     db = Path(db)
     chosen = select_sources(load_sources(sources), site)
+    if redis_url:
+        from crawler.distributed import redis_settings
+
+        settings_overrides = {**redis_settings(redis_url), **(settings_overrides or {})}
     overrides = dict(base_url_overrides or {})
     run_id = new_run_id()
     with ExitStack() as stack:

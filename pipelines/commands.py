@@ -23,6 +23,7 @@ from pipelines.export import FORMATS, ExportError, ExportFilter, export
 from pipelines.loader import LoadCounts, Loader
 from pipelines.migrations import SchemaTooNewError
 from pipelines.query import QUERY_FORMATS, QueryError, as_csv, as_json, as_rich_table, run_query
+from pipelines.runlock import run_lock
 from pipelines.staging import pending_batches
 from pipelines.stats import collect_stats
 from pipelines.store import DEFAULT_LOCK_TIMEOUT, DatabaseLockedError, StoreError
@@ -126,6 +127,7 @@ def crawl_and_load(
     site: str | None = None,
     base_url_overrides: dict[str, str] | None = None,
     settings_overrides: dict[str, Any] | None = None,
+    redis_url: str | None = None,
 ) -> tuple[dict[str, Any], LoadCounts]:
     """crawl → stage → extract → load, recorded as one row of `crawl_runs`.
 
@@ -144,6 +146,7 @@ def crawl_and_load(
             base_url_overrides=base_url_overrides,
             settings_overrides=settings_overrides,
             progress=True,
+            redis_url=redis_url,
         )
     except (CrawlError, SourcesError) as error:
         raise fail(f"crawl of {site or 'the default sources'} failed: {error}") from None
@@ -179,13 +182,17 @@ def run(
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help="Crawl only this source.")] = None,
     db: DbOption = None,
+    redis: Annotated[str | None, typer.Option(
+        "--redis", help="Crawl as one worker of a distributed crawl (redis://HOST:PORT/DB).")
+    ] = None,
 ) -> None:
     """Crawl the configured sources, extract events and load them, with a summary."""
     path = resolve_db(db)
     if sources is not None and not sources.is_file():
         raise fail(f"--sources {sources}: no such file")
-    with clear_errors():
-        crawl, counts = crawl_and_load(path, kind="run", sources=sources, site=site)
+    with clear_errors(), run_lock(path):  # overlapping (scheduled) runs: the second stops
+        crawl, counts = crawl_and_load(path, kind="run", sources=sources, site=site,
+                                       redis_url=redis)
     _print_run_summary(crawl, counts)
 
 
@@ -220,7 +227,7 @@ def load(db: DbOption = None, wait: WaitOption = DEFAULT_LOCK_TIMEOUT) -> None:
     """Merge the staged article batches (extracting their events) into the database."""
     path = resolve_db(db)
     staging_dir = staging_dir_for(path)
-    with clear_errors():
+    with clear_errors(), run_lock(path, wait=wait, what="load"):  # one loader per staging
         loader = Loader(path, lock_timeout=wait)
         counts = load_with_progress(loader, staging_dir)
         if counts.batches:

@@ -165,7 +165,8 @@ def _weekdays(items: list[CronItem], every: str) -> str:
 # -- what is run --------------------------------------------------------------------------
 
 
-def run_argv(db: Path, sources: Path | None = None, site: str | None = None) -> list[str]:
+def run_argv(db: Path, sources: Path | None = None, site: str | None = None,
+             redis: str | None = None) -> list[str]:
     """The command a scheduled run executes: this installation's giaouoc, absolute paths."""
     script = Path(sys.executable).with_name("giaouoc")
     argv = [str(script)] if script.is_file() else [sys.executable, "-m", "pipelines.cli"]
@@ -174,6 +175,8 @@ def run_argv(db: Path, sources: Path | None = None, site: str | None = None) -> 
         argv += ["--sources", str(sources.absolute())]
     if site:
         argv += ["--site", site]
+    if redis:
+        argv += ["--redis", redis]
     return argv
 
 
@@ -322,6 +325,9 @@ def schedule(
         Path | None, typer.Option("--sources", help="Sources file (default data/sources.yaml).")
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help="Crawl only this source.")] = None,
+    redis: Annotated[str | None, typer.Option(
+        "--redis", help="Run as a worker of a distributed crawl (redis://HOST:PORT/DB).")
+    ] = None,
     name: Annotated[
         str, typer.Option("--name", help="Name of the entry (systemd unit / crontab tag).")
     ] = DEFAULT_NAME,
@@ -346,7 +352,7 @@ def schedule(
         if sources is not None and not sources.is_file():
             raise ScheduleError(f"--sources {sources}: no such file")
         path = resolve_db(db)
-        argv = run_argv(path, sources, site)
+        argv = run_argv(path, sources, site, redis)
         workdir = Path.cwd()
         message = _schedule(fmt, every, argv, workdir, name, path, install, target_dir)
     except ScheduleError as error:
