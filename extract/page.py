@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 import lxml.html
 import trafilatura
 import yaml
+from bs4 import UnicodeDammit
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
@@ -43,7 +44,6 @@ CHROME_FILE = DATA_DIR / "page_chrome.yaml"
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
 HEADING_XPATH = "//h1|//h2|//h3|//h4|//*[contains(@class, 'title')]"
 NOT_XML_SAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -102,29 +102,20 @@ def _codec(name: str | None) -> str | None:
 def decode_html(body: bytes, declared: str | None = None) -> str:
     """Bytes → NFC text, trusting valid UTF-8 over any label (headers are often wrong).
 
-    Order: BOM, strict UTF-8, the page's own ``<meta charset>``, the header's charset,
-    then windows-1258 (the legacy Vietnamese code page) with replacement.
+    bs4's UnicodeDammit tries, in order: strict UTF-8, a BOM, the page's own
+    ``<meta charset>``, the header's charset, then windows-1258 (the legacy Vietnamese
+    code page), and only then guesses.
     """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16")):
-        if body.startswith(bom):
-            return unicodedata.normalize("NFC", body.decode(name, errors="replace"))
-    try:
-        return unicodedata.normalize("NFC", body.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
-    meta = META_CHARSET.search(body[:4096])
-    candidates = [
-        _codec(meta.group(1).decode("ascii", "ignore")) if meta else None,
-        _codec(declared),
-        "cp1258",
-    ]
-    for name in candidates:
-        if name and name != "utf-8":
-            try:
-                return unicodedata.normalize("NFC", body.decode(name))
-            except UnicodeDecodeError:
-                continue
-    return unicodedata.normalize("NFC", body.decode("cp1258", errors="replace"))
+    dammit = UnicodeDammit(
+        body,
+        known_definite_encodings=["utf-8"],
+        user_encodings=[name for name in (_codec(declared), "cp1258") if name],
+        is_html=True,
+    )
+    text = dammit.unicode_markup
+    if text is None:
+        text = body.decode("cp1258", errors="replace")
+    return unicodedata.normalize("NFC", text)
 
 
 # -- small helpers ----------------------------------------------------------------------
