@@ -22,16 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import duckdb
 import pyarrow as pa
 
 from extract.models import Article, EventRecord
 from pipelines import staging
+from pipelines.batch_write import write_batch
 from pipelines.migrations import utc_now
 from pipelines.rows import (
-    SOURCE_LIST_COLUMNS,
-    BatchRows,
     article_id_of,
+    batch_tables,
     content_hash_of,
     decompress_html,
     to_utc_naive,
@@ -39,82 +38,6 @@ from pipelines.rows import (
 from pipelines.store import DEFAULT_LOCK_TIMEOUT, open_store, write_transaction
 
 RUN_SUMMARY_GLOB = "run-*.json"
-_ARTICLE_PARTS = ("event_sources", "event_members", "event_deputies", "event_goals", "evidence")
-
-# Every field of `events`, taken from the best-ranked source that states it.
-_RECOMPUTE_EVENTS = """
-INSERT INTO events
-SELECT event_id,
-       min(event_key),
-       arg_min(event_type, source_rank),
-       arg_min(event_date, source_rank) FILTER (WHERE event_date IS NOT NULL),
-       arg_min(year, source_rank) FILTER (WHERE year IS NOT NULL),
-       arg_min(province, source_rank) FILTER (WHERE province IS NOT NULL),
-       arg_min(province_2025, source_rank) FILTER (WHERE province_2025 IS NOT NULL),
-       arg_min(bloc_name, source_rank) FILTER (WHERE bloc_name IS NOT NULL),
-       arg_min(bloc_name_normalized, source_rank) FILTER (WHERE bloc_name IS NOT NULL),
-       arg_min(bloc_kind, source_rank) FILTER (WHERE bloc_kind IS NOT NULL),
-       arg_min(member_count, source_rank) FILTER (WHERE member_count IS NOT NULL),
-       arg_min(leader_unit, source_rank) FILTER (WHERE leader_unit IS NOT NULL),
-       arg_min(leader_unit_normalized, source_rank) FILTER (WHERE leader_unit IS NOT NULL),
-       count(*),
-       min(published_date),
-       arg_min(extractor_version, source_rank),
-       max(extracted_at)
-FROM event_sources
-WHERE event_id IN (SELECT event_id FROM affected_events)
-GROUP BY event_id
-"""
-
-
-# The list columns of a batch's sources, fanned out into the part tables.
-_FAN_OUT = [
-    f"""INSERT INTO {table} BY NAME
-    SELECT event_id, article_id, generate_subscripts({names}, 1) - 1 AS position,
-           unnest({names}) AS {name}, unnest({names}_normalized) AS {normalized}
-    FROM in_sources"""
-    for table, names, name, normalized in (
-        ("event_members", "members", "name", "normalized"),
-        ("event_deputies", "deputies", "name", "normalized"),
-        ("event_goals", "goals", "goal", "goal_normalized"),
-    )
-] + [
-    """INSERT INTO evidence BY NAME
-    SELECT event_id, article_id, unnest(evidence_field) AS field,
-           unnest(evidence_start) AS start_char, unnest(evidence_end) AS end_char,
-           unnest(evidence_text) AS text
-    FROM in_sources"""
-]
-
-# Every unit named in the batch, as written (whitespace folded) and as a key. Distinct
-# pairs first: a batch names the same few hundred units thousands of times.
-_NAMED_UNITS = """
-CREATE OR REPLACE TEMP TABLE named_units AS
-SELECT DISTINCT regexp_replace(trim(nfc_normalize(alias)), '\\s+', ' ', 'g') AS alias, unit_key
-FROM (
-    SELECT DISTINCT alias, unit_key FROM (
-        SELECT unnest(members) AS alias, unnest(members_normalized) AS unit_key
-        FROM in_sources
-        UNION ALL
-        SELECT unnest(deputies), unnest(deputies_normalized) FROM in_sources
-        UNION ALL
-        SELECT leader_unit, leader_unit_normalized FROM in_sources
-    )
-    WHERE unit_key IS NOT NULL AND alias IS NOT NULL
-)
-"""
-# A unit's display name is its smallest alias, so it never depends on load order.
-_UPSERT_UNITS = """
-INSERT INTO units
-SELECT unit_key, min(alias), ? FROM named_units GROUP BY unit_key
-ON CONFLICT (unit_key) DO UPDATE
-SET display_name = least(units.display_name, excluded.display_name)
-"""
-_UPSERT_ALIASES = """
-INSERT INTO unit_aliases
-SELECT alias, min(unit_key) FROM named_units GROUP BY alias
-ON CONFLICT (alias) DO NOTHING
-"""
 
 
 class EventExtractor(Protocol):
@@ -181,13 +104,18 @@ class Loader:
 
     # -- loading articles ------------------------------------------------------------
 
-    def load_articles(self, articles: Iterable[Article]) -> LoadCounts:
-        """Store new or changed articles with their events, in one transaction."""
+    def load_articles(self, articles: Iterable[Article], *, compact: bool = True) -> LoadCounts:
+        """Store new or changed articles with their events, in one transaction.
+
+        `compact=False` says more batches follow at once (see `_write`): the batch is
+        committed as usual, but DuckDB's merging of small row groups waits for the
+        run's last batch.
+        """
         batch = _unique_by_page(articles)
         counts = LoadCounts(articles=len(batch.articles), duplicates=batch.duplicates)
         if not batch.articles:
             return counts
-        ids = pa.table({"article_id": list(batch.articles), "content_hash": batch.hashes()})
+        ids = pa.table({"article_id": list(batch.articles), "content_hash": batch.hash_list()})
         version = self.extractor_version
         with self._open() as con:
             con.register("incoming_ids", ids)
@@ -206,18 +134,28 @@ class Loader:
                     " ON a.content_hash = i.content_hash AND a.article_id <> i.article_id"
                 ).fetchall()
             }
-        todo: list[Article] = []
-        for article_id, article in batch.articles.items():
+        todo: list[str] = []
+        for article_id in batch.articles:
             if stored.get(article_id):
                 counts.unchanged += 1
             elif article_id in same_content and article_id not in stored:
                 counts.duplicates += 1
             else:
-                todo.append(article)
+                todo.append(article_id)
         if not todo:
             return counts
-        records = self._extract(todo)
-        counts.add(self._write(todo, records, replacing=any(a in stored for a in ids_of(todo))))
+        todo_articles = [batch.articles[i] for i in todo]
+        records = self._extract(todo_articles)
+        counts.add(
+            self._write(
+                todo_articles,
+                records,
+                article_ids=todo,
+                content_hashes=[batch.hashes[i] for i in todo],
+                replacing=any(i in stored for i in todo),
+                compact=compact,
+            )
+        )
         return counts
 
     def _extract(self, articles: list[Article]) -> dict[str, EventRecord]:
@@ -228,22 +166,48 @@ class Loader:
         return {record.id: record for record in self.extractor.extract_many(wanted)}
 
     def _write(
-        self, articles: list[Article], records: dict[str, EventRecord], *, replacing: bool
+        self,
+        articles: list[Article],
+        records: dict[str, EventRecord],
+        *,
+        replacing: bool,
+        article_ids: list[str] | None = None,
+        content_hashes: list[str | None] | None = None,
+        compact: bool = True,
     ) -> LoadCounts:
+        """Write one batch in one transaction.
+
+        Each commit checkpoints the batch into new row groups; DuckDB then merges small
+        row groups pairwise, checkpoint after checkpoint, so with batches far smaller
+        than a row group (122,880 rows) every row is recompressed once per doubling: a
+        dozen times for a 50-article staged batch. Within a run the loader lets them
+        accumulate (`compact=False`) and the run's last batch merges them all at once,
+        so a row is written twice at most. Row order within a table carries no meaning
+        here, so DuckDB may also insert with both cores.
+        """
         now = utc_now()
-        rows = BatchRows()
+        ids = article_ids if article_ids is not None else ids_of(articles)
+        hashes = (
+            content_hashes if content_hashes is not None else [content_hash_of(a) for a in articles]
+        )
         with _gc_paused():
-            for article in articles:
-                rows.add(
-                    article,
-                    records.get(article.id),
-                    extractor_version=self.extractor_version,
-                    extracted_at=now,
-                    loaded_at=now,
+            article_table, source_table = batch_tables(
+                articles,
+                ids,
+                hashes,
+                records,
+                extractor_version=self.extractor_version,
+                extracted_at=now,
+                loaded_at=now,
+            )
+        with self._open() as con:
+            con.execute("SET preserve_insertion_order = false")
+            if not compact:
+                con.execute("SET max_vacuum_tasks = 0")
+            with write_transaction(con):
+                touched = write_batch(
+                    con, article_table, source_table, replacing=replacing, now=now
                 )
-            article_table, source_table = rows.tables()
-        with self._open() as con, write_transaction(con):
-            touched = write_tables(con, article_table, source_table, replacing=replacing, now=now)
         return LoadCounts(
             stored=article_table.num_rows,
             relevant=source_table.num_rows,
@@ -265,7 +229,7 @@ class Loader:
         total = LoadCounts()
         pending = staging.pending_batches(staging_dir)
         for index, path in enumerate(pending, start=1):
-            counts = self.load_articles(staging.read_batch(path))
+            counts = self.load_articles(staging.read_batch(path), compact=index == len(pending))
             counts.batches = 1
             path.unlink()
             total.add(counts)
@@ -328,56 +292,18 @@ class Loader:
                 stored_rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
             articles = [_article_from_row(r) for r in stored_rows]
             after = stored_rows[-1]["article_id"]
-            counts = self._write(articles, self._extract(articles), replacing=True)
+            counts = self._write(
+                articles,
+                self._extract(articles),
+                replacing=True,
+                compact=len(articles) >= remaining,
+            )
             counts.articles = len(articles)
             counts.batches = 1
             total.add(counts)
             if on_chunk:
                 on_chunk(counts, remaining - len(articles))
         return total
-
-
-def write_tables(
-    con: duckdb.DuckDBPyConnection,
-    articles: pa.Table,
-    sources: pa.Table,
-    *,
-    replacing: bool,
-    now: datetime,
-) -> int:
-    """Insert a batch (inside the caller's transaction); return the events it touched.
-
-    `replacing` says some of the articles are already stored: their old rows go first.
-    """
-    con.register("in_articles", articles)
-    con.register("in_sources", sources)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE affected_events AS SELECT DISTINCT event_id FROM in_sources"
-    )
-    if replacing:
-        con.execute(
-            "INSERT INTO affected_events SELECT DISTINCT event_id FROM event_sources"
-            " WHERE article_id IN (SELECT article_id FROM in_articles)"
-            " AND event_id NOT IN (SELECT event_id FROM affected_events)"
-        )
-        for name in ("articles", *_ARTICLE_PARTS):
-            con.execute(
-                f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM in_articles)"
-            )
-    con.execute("INSERT INTO articles BY NAME SELECT * FROM in_articles")
-    scalar = ", ".join(n for n in sources.column_names if n not in SOURCE_LIST_COLUMNS)
-    con.execute(f"INSERT INTO event_sources BY NAME SELECT {scalar} FROM in_sources")
-    for statement in _FAN_OUT:
-        con.execute(statement)
-    con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM affected_events)")
-    con.execute(_RECOMPUTE_EVENTS)
-    con.execute(_NAMED_UNITS)
-    con.execute(_UPSERT_UNITS, [now])
-    con.execute(_UPSERT_ALIASES)
-    touched = con.execute("SELECT count(*) FROM affected_events").fetchall()[0][0]
-    con.unregister("in_articles")
-    con.unregister("in_sources")
-    return int(touched)
 
 
 @contextmanager
@@ -396,16 +322,18 @@ def _gc_paused() -> Iterator[None]:
 
 @dataclass
 class _UniqueBatch:
-    articles: dict[str, Article]
+    articles: dict[str, Article]  # by article id
+    hashes: dict[str, str | None]  # content hash by article id
     duplicates: int
 
-    def hashes(self) -> list[str | None]:
-        return [content_hash_of(a) for a in self.articles.values()]
+    def hash_list(self) -> list[str | None]:
+        return list(self.hashes.values())
 
 
 def _unique_by_page(articles: Iterable[Article]) -> _UniqueBatch:
     """One article per canonical URL and per content hash within a batch (first wins)."""
     by_id: dict[str, Article] = {}
+    hashes: dict[str, str | None] = {}
     seen_hashes: set[str] = set()
     duplicates = 0
     for article in articles:
@@ -415,9 +343,10 @@ def _unique_by_page(articles: Iterable[Article]) -> _UniqueBatch:
             duplicates += 1
             continue
         by_id[article_id] = article
+        hashes[article_id] = digest
         if digest:
             seen_hashes.add(digest)
-    return _UniqueBatch(by_id, duplicates)
+    return _UniqueBatch(by_id, hashes, duplicates)
 
 
 def ids_of(articles: Iterable[Article]) -> list[str]:

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from pipelines.rollups import FULL_BUILD, ROLLUP_TABLES
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -215,9 +217,33 @@ WHERE g.goal_normalized IS NOT NULL AND g.goal_normalized <> ''
 GROUP BY g.goal_normalized;
 """
 
+# The leaders and goals views read rollups the loader maintains (see rollups.py): at a
+# million events computing them per query took over a second each.
+_ROLLUP_VIEWS = """
+CREATE OR REPLACE VIEW v_bloc_leaders_by_year AS
+SELECT province, bloc_name, bloc_name_normalized, year, leader_unit, leader_unit_normalized,
+       reports, previous_leader_unit, previous_year, rotated
+FROM rollup_bloc_leaders;
+
+CREATE OR REPLACE VIEW v_goals_by_frequency AS
+SELECT goal_normalized,
+       min(example) AS example,
+       count(*) AS events,
+       count(DISTINCT province) AS provinces,
+       min(year) AS first_year,
+       max(year) AS last_year
+FROM rollup_event_goals
+GROUP BY goal_normalized;
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "tables: articles, events and their parts, units, crawl runs", _TABLES),
     Migration(2, "analyst views", _VIEWS),
+    Migration(
+        3,
+        "rollups for the leaders and goals views, kept by the loader",
+        ROLLUP_TABLES + FULL_BUILD + _ROLLUP_VIEWS,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -234,16 +260,18 @@ class SchemaTooNewError(RuntimeError):
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     # fetchall, not fetchone: DuckDB 2 refuses new work while a result is unfinished.
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'"
-    ).fetchall()[0][0]
-    if not exists:
+    try:
+        found = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
+    except duckdb.CatalogException:  # a new database: no schema_version table yet
         return 0
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+    return int(found or 0)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply pending migrations, each in one transaction; return the versions applied."""
+    have = current_version(con)
+    if have == LATEST_VERSION:  # the common case, checked with one query: every open
+        return []
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
