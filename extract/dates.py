@@ -26,7 +26,9 @@ DAY_MONTH = (
 )
 _ISO = r"(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
 FULL_DATE = re.compile(
-    rf"(?<![\d/])(?:{_ISO}|{_D}\s*(?P<sep>[/.-])\s*{_M}\s*(?P=sep)\s*{_Y})(?!\d)"
+    rf"(?<![\d/])(?:{_ISO}|{_D}\s*(?P<sep>[/.-])\s*{_M}\s*(?P=sep)\s*{_Y}"
+    r"|(?P<td>[0-3]?\d)\s+tháng\s+(?P<tm>[01]?\d)\s*(?:năm|,)\s*(?P<ty>(?:19|20)\d\d))(?!\d)",
+    re.IGNORECASE,
 )
 
 _LEAD = r"(?:\([^()\n]{1,40}\)\s*[-–—]\s*|[A-ZĐ][A-ZĐa-z.]{1,14}\s*[-–—]\s*)?"
@@ -36,7 +38,7 @@ _WEEKDAY = fragment("weekday")
 # "(Mặt trận) - Chiều ngày 3/8, …", "Sáng thứ Năm (ngày 9-3), …".
 SENTENCE_DATE = re.compile(
     rf"^\s*{_LEAD}(?:(?P<part>{_PART})\s+)?(?:(?:hôm\s+)?{_WEEKDAY}\s*[,(]?\s*)?"
-    rf"(?:(?:nay|qua)\s*[,(]\s*)?(?:ngày\s+)?{DAY_MONTH}",
+    rf"(?:(?:nay|qua)\s*[,(]?\s*)?(?:ngày\s+)?{DAY_MONTH}",
     re.IGNORECASE,
 )
 # An event date inside a sentence, tied to the event by a time of day or "vào".

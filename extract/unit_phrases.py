@@ -86,6 +86,15 @@ def split_units(chunk: str) -> list[str]:
             parts = pieces[:-1] + re.split(r"\s+và\s+", pieces[-1]) if pieces else []
     out = []
     for part in parts:
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if (
+            len(parts) > 1
+            and len(pieces) >= 3
+            and not any(LEX["unit_head"].match(p) for p in pieces)
+        ):
+            # "Long Hậu, Phước Lại, … và Phước Vĩnh Đông; xã X là Cụm phó": bare names
+            out.extend(pieces[:-1] + re.split(r"\s+và\s+", pieces[-1]))
+            continue
         out.extend(p for p in _SPLIT_HEAD.split(part) if p.strip())
     final = []
     for item in out:

@@ -82,6 +82,11 @@ def mentions(text: str) -> list[BlocMention]:
     return out
 
 
+def _shouting(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) > 6 and all(c.isupper() for c in letters)
+
+
 def _fold(name: str) -> str:
     return " ".join(name.lower().split())
 
@@ -89,6 +94,8 @@ def _fold(name: str) -> str:
 def best_mention(text: str) -> BlocMention | None:
     """The fullest name: "Khối thi đua" + a name, first in the article; else a short form."""
     found = mentions(text)
+    written = [b for b in found if not _shouting(text[b.start : b.end])]
+    found = written or found  # an ALL-CAPS headline's form is a fallback only
     named = [b for b in found if b.with_thi_dua and b.words_after_head(text) >= 1]
     if named:
         # A headline often shortens the name the body gives in full: prefer the fuller

@@ -42,10 +42,17 @@ def signing_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_SENTENCE_WORDS = 6  # shorter lines under a headline are page furniture, not the lead
+
+
 def _lead(doc: Doc) -> tuple[str, int]:
     """The headline plus the first two body sentences: where the main subject is said."""
     layout = doc._.layout
-    sents = [s for s in sentences(doc) if s.start_char >= layout.body_start and s.text.strip()]
+    sents = [
+        s
+        for s in sentences(doc)
+        if s.start_char >= layout.body_start and len(s.text.split()) >= _SENTENCE_WORDS
+    ]
     end = sents[min(1, len(sents) - 1)].end_char if sents else len(text_of(doc))
     start = layout.title[0] if layout.title else layout.body_start
     return text_of(doc)[start:end], start
@@ -66,6 +73,9 @@ def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
     title_blocs = LEX["bloc_mention"].search(title) or LEX["role_mention"].search(title)
     not_event = LEX["not_event_title"].search(title or lead[:200])
     admin_act = LEX["admin_act"].search(lead)
+    title_event = any(LEX[k].search(title) for k in ("signing", "review", "launch", "meeting"))
+    if title and not_event and not title_event:
+        return False  # the headline is about an honour, a congress or a decision
     if signings and not (not_event and not title_blocs and not LEX["signing"].search(title)):
         return True
     if not_event and not title_blocs:

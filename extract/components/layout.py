@@ -21,7 +21,7 @@ _HEADER_LINES = 14
 _NOISE = re.compile(
     r"(?i)(?:\b\d{1,2}:\d{2}(?::\d{2})?\b|gmt\s*[+-]?\s*\d*|số\s+lượt\s+xem|lượt\s+xem|lượt\s+đọc|"
     r"cập\s+nhật|ngày\s+đăng|đăng\s+ngày|ngày|\bdate\b|\b(?:am|pm|sa|ch)\b|[|\[\]():,/.+\-–—]|\bA\b|"
-    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|\d+)"
+    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|tháng|năm|lúc|\d+|[^\w\s])"
 )
 # Page furniture above a headline: navigation, breadcrumbs, menus, the site's name.
 _CHROME = re.compile(
@@ -145,6 +145,10 @@ def analyse(text: str, given_published: date | None) -> Layout:
         layout.body_start = max(layout.body_start, lines[i][1])
     if title_idx is None and first_text < len(lines):
         layout.body_start = max(layout.body_start, lines[first_text][0])
+    if not published:  # some pages print the date only at the foot: "Nguồn: … | 12/3/2019"
+        for s, e in _lines(text[: story_end(text)])[-4:]:
+            if _is_date_line(text[s:e]) and not WEEKDAY.match(text[s:e]):
+                published = _date_found(text, s, e)
     if given_published:
         published = Found(given_published, published.spans if published else [])
     layout.published = published if published and published.value else None

@@ -41,7 +41,7 @@ _COUNT_IN_NAME = re.compile(
 _LIST_INTRO = re.compile(
     rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)(?:\s+(?:các\s+|{NUMBER}\s+|các\s+{NUMBER}\s+)(?-i:{_NOUN})(?:\s+thành\s+viên)?"
     rf"(?:[^:;.\n]{{0,80}}:)?)?(?:\s+(?:là|như|sau))?\s*:?"
-    rf"|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:|\btrong\s+đó\s+có|\bnhư\s*:)\s*",
+    rf"|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:|\btrong\s+đó\s+có|\bnhư\s*:?)\s*",
     re.IGNORECASE,
 )
 _MEMBERSHIP = re.compile(
@@ -89,14 +89,21 @@ def _list_end(text: str, start: int) -> int:
     return start + (m.start() if m else len(window))
 
 
+def _fold_unit(name: str) -> str:
+    """'xã Phước Vĩnh Tây' and 'Phước Vĩnh Tây' name one member."""
+    return re.sub(
+        r"(?i)^(?:huyện|xã|phường|thị\s+trấn|thị\s+xã|quận|thành\s+phố)\s+", "", name
+    ).lower()
+
+
 def member_list(text: str) -> list[tuple[str, int, int]]:
     """The first list of units introduced as the bloc's members."""
     for m in _LIST_INTRO.finditer(text):
         context = text[max(0, m.start() - 160) : m.start()].lower()
         if not re.search(r"khối|cụm|thành\s+viên", context + m.group(0).lower()):
             continue
-        if m.group(0).lower().startswith("như") and not _MEMBERSHIP.search(context):
-            continue  # "như:" lists members only where membership was just stated
+        if m.group(0).lower().startswith("như") and not _MEMBERSHIP.search(context[-60:]):
+            continue  # "như:" lists members only right after membership is stated
         if m.group(0).lower().startswith("có") and not (
             _BLOC_SUBJECT.search(text[max(0, m.start() - 60) : m.start()])
             and re.search(r"(?:là|:)\s*$", m.group(0))
@@ -118,7 +125,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
             if not name or not looks_like_unit(name):
                 continue
             span = locate(text, name, raw_span[0] if raw_span else start, end + 1)
-            if span:
+            if span and _fold_unit(name) not in {_fold_unit(n) for n, _, _ in items}:
                 items.append((name, *span))
         if len(items) >= 2:
             return items

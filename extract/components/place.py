@@ -7,6 +7,7 @@ and the site's own province wins a tie or when the text mentions it at all.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from spacy.language import Language
@@ -21,6 +22,10 @@ from extract.admin import (
 from extract.components.base import get, put, text_of
 from extract.lexicon import LEX
 
+_DISTRICT = re.compile(
+    r"(?i:huyện|thị\s+xã|quận)\s+((?:[A-ZĐÂĂÊÔƠƯ][\wà-ỹ]*)(?:\s+[A-ZĐÂĂÊÔƠƯ][\wà-ỹ]*){0,3})"
+)
+
 
 def _is_regional(doc: Doc) -> bool:
     bloc = get(doc, "bloc_name") or ""
@@ -28,7 +33,11 @@ def _is_regional(doc: Doc) -> bool:
         return True
     members = get(doc, "members", [])
     named = {p for p in map(province_named, members) if p}
-    return len(named) >= 2
+    if len(named) >= 2:
+        return True
+    # "Cục Hải quan tỉnh Cao Bằng, Cục Hải quan tỉnh Lạng Sơn, …": units of several provinces
+    within = {m[2] for name in members for m in find_provinces(name)}
+    return len(within) >= 3
 
 
 @Language.component("giaouoc_place")
@@ -53,9 +62,9 @@ def place_component(doc: Doc) -> Doc:
     if host:
         put(doc, "province", host)
         return doc
-    for name in get(doc, "members", []):
-        district = province_of_district(name.split(" ", 1)[-1] if name.islower() else name)
-        if district:
-            put(doc, "province", district)
+    for m in _DISTRICT.finditer(text):  # "huyện Krông Pắc" → Đắk Lắk
+        province = province_of_district(m.group(1))
+        if province:
+            put(doc, "province", province, [m.span(1)])
             break
     return doc
