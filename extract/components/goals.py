@@ -26,6 +26,7 @@ _NAMED_BY = re.compile(
     r"(?i)(?:giao\s+ước|phong\s+trào|đợt|cuộc\s+vận\s+động|chủ\s+đề|khẩu\s+hiệu)"
     r"(?:\s+thi\s+đua)?(?:\s+(?:cao\s+điểm|đặc\s+biệt))?\s*$"
 )
+_LIST_MARK = re.compile(r"(?:[-–•+*]|\d{1,2}[.)]|[a-zđ]\)|[^\w\s“\"(])")
 _OPENING_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*,", re.IGNORECASE)
 _PROVINCE_SUBJECT = re.compile(
     r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)"
@@ -66,11 +67,20 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
     year = get(doc, "year")
     out: list[tuple[int, int]] = []
     active = False
+    listing = False  # after "…gồm:" at a line's end, the marked lines below are the goals
+    full = text_of(doc)
     for sent in sentences(doc):
         if sent.start_char < body_start:
             continue
         text = sent.text
         stripped = text.strip()
+        line_start = full.rfind("\n", 0, sent.start_char) + 1
+        first_in_line = not full[line_start : sent.start_char].strip()
+        if listing and stripped:
+            if not first_in_line or _LIST_MARK.match(stripped):
+                out.append((sent.start_char + len(text) - len(text.lstrip()), sent.end_char))
+                continue
+            listing = False
         if not stripped or (stripped.isupper() and len(stripped) > 20):
             active = False
             continue  # a slogan banner in capitals is page furniture
@@ -95,6 +105,7 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
             begin += colon.end()
         out.append((sent.start_char + begin, sent.end_char))
         active = True
+        listing = stripped.endswith(":")
     return out
 
 
