@@ -41,12 +41,18 @@ def bench_giaouoc(articles: int, workdir: Path) -> tuple[int, int, float]:
     site = workdir / "www"
     urls = render_site(site, articles=synthetic_articles(load_content(), articles))
     with SampleServer(site) as server:
-        summary = run_crawl(db=workdir / "bench.duckdb", site="sample", progress=False,
-                            base_url_overrides={"sample": server.base_url},
-                            settings_overrides=POLITENESS_OFF)
+        summary = run_crawl(
+            db=workdir / "bench.duckdb",
+            site="sample",
+            progress=False,
+            base_url_overrides={"sample": server.base_url},
+            settings_overrides=POLITENESS_OFF,
+        )
     seconds = (summary.finished - summary.started).total_seconds()
-    print(f"sample site: {urls} URLs; crawled {summary.pages} pages, staged "
-          f"{summary.articles} articles in {seconds:.1f} s; errors {summary.errors_by_kind}")
+    print(
+        f"sample site: {urls} URLs; crawled {summary.pages} pages, staged "
+        f"{summary.articles} articles in {seconds:.1f} s; errors {summary.errors_by_kind}"
+    )
     return summary.pages, summary.articles, seconds
 
 
@@ -64,8 +70,9 @@ def scrapy_bench_child(seconds: int) -> None:
     from twisted.internet import reactor
 
     port = reactor.listenTCP(0, Site(Root()), interface="127.0.0.1")
-    spider = type("LocalBench", (_BenchSpider,),
-                  {"baseurl": f"http://127.0.0.1:{port.getHost().port}"})
+    spider = type(
+        "LocalBench", (_BenchSpider,), {"baseurl": f"http://127.0.0.1:{port.getHost().port}"}
+    )
     crawler = process.create_crawler(spider)
     process.crawl(crawler, total=100000)
     process.start()
@@ -74,8 +81,12 @@ def scrapy_bench_child(seconds: int) -> None:
 
 
 def bench_scrapy(seconds: int) -> tuple[int, float]:
-    out = subprocess.run([sys.executable, __file__, "--scrapy-bench-child", str(seconds)],
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, __file__, "--scrapy-bench-child", str(seconds)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return int(out[-2]), float(out[-1])
 
 

@@ -37,8 +37,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PACKAGES = ["giaouoc", "scrapy", "scrapy-redis", "redis", "duckdb", "pyarrow", "underthesea",
-            "spacy", "trafilatura", "pydantic", "lxml"]
+PACKAGES = [
+    "giaouoc",
+    "scrapy",
+    "scrapy-redis",
+    "redis",
+    "duckdb",
+    "pyarrow",
+    "underthesea",
+    "spacy",
+    "trafilatura",
+    "pydantic",
+    "lxml",
+]
 
 
 @dataclass
@@ -73,6 +84,7 @@ class Outcome:
 
 # -- reading each benchmark's printed figures -----------------------------------------
 
+
 def _number(pattern: str, text: str, group: int = 1) -> float | None:
     match = re.search(pattern, text, re.M)
     return float(match.group(group).replace(",", "")) if match else None
@@ -90,12 +102,30 @@ def parse_extract(out: str) -> list[Figure]:
     if bare is None or full is None:
         figures.append(_missing("extraction time", "s"))
     else:
-        figures.append(Figure("extraction time (extract_many)", full, "s", bare,
-                              "bare underthesea sent+word tokenize", "ratio ≤ 1.5",
-                              full / bare <= 1.5))
-    figures.append(_missing("extraction peak RSS (streaming)", "MB") if peak is None else
-                   Figure("extraction peak RSS (streaming)", peak, "MB", 500, "goal 500 MB",
-                          "< 500 MB", peak < 500))
+        figures.append(
+            Figure(
+                "extraction time (extract_many)",
+                full,
+                "s",
+                bare,
+                "bare underthesea sent+word tokenize",
+                "ratio ≤ 1.5",
+                full / bare <= 1.5,
+            )
+        )
+    figures.append(
+        _missing("extraction peak RSS (streaming)", "MB")
+        if peak is None
+        else Figure(
+            "extraction peak RSS (streaming)",
+            peak,
+            "MB",
+            500,
+            "goal 500 MB",
+            "< 500 MB",
+            peak < 500,
+        )
+    )
     return figures
 
 
@@ -104,20 +134,49 @@ def parse_crawl(out: str) -> list[Figure]:
     theirs = _number(r"scrapy bench \(follow links\):\s+([\d.]+) pages/s", out)
     if ours is None or theirs is None:
         return [_missing("crawl rate", "pages/s")]
-    return [Figure("crawl rate (parse + stage)", ours, "pages/s", theirs, "scrapy bench",
-                   "ratio ≥ 0.5", ours / theirs >= 0.5)]
+    return [
+        Figure(
+            "crawl rate (parse + stage)",
+            ours,
+            "pages/s",
+            theirs,
+            "scrapy bench",
+            "ratio ≥ 0.5",
+            ours / theirs >= 0.5,
+        )
+    ]
 
 
 def parse_load(out: str) -> list[Figure]:
     ours = _number(r"giaouoc loader\s*:\s+[\d.]+ s\s+([\d,]+) records/s", out)
     plain = _number(r"plain Arrow insert\s*:\s+[\d.]+ s\s+([\d,]+) records/s", out)
-    figures = [_missing("load rate", "records/s") if ours is None or plain is None else
-               Figure("load rate", ours, "records/s", plain, "plain DuckDB Arrow insert",
-                      "ratio ≥ 0.5", ours / plain >= 0.5)]
-    for view, seconds, events in re.findall(r"^(v_\w+)\s*:\s+([\d.]+) s on ([\d,]+) events",
-                                            out, re.M):
-        figures.append(Figure(f"{view} on {events} events", float(seconds), "s", 1.0,
-                              "goal 1 s", "< 1 s", float(seconds) < 1.0))
+    figures = [
+        _missing("load rate", "records/s")
+        if ours is None or plain is None
+        else Figure(
+            "load rate",
+            ours,
+            "records/s",
+            plain,
+            "plain DuckDB Arrow insert",
+            "ratio ≥ 0.5",
+            ours / plain >= 0.5,
+        )
+    ]
+    for view, seconds, events in re.findall(
+        r"^(v_\w+)\s*:\s+([\d.]+) s on ([\d,]+) events", out, re.M
+    ):
+        figures.append(
+            Figure(
+                f"{view} on {events} events",
+                float(seconds),
+                "s",
+                1.0,
+                "goal 1 s",
+                "< 1 s",
+                float(seconds) < 1.0,
+            )
+        )
     return figures
 
 
@@ -125,20 +184,38 @@ def parse_scale(out: str) -> list[Figure]:
     line = next((row for row in reversed(out.splitlines()) if row.startswith("RESULT ")), None)
     if line is None:
         return [_missing("scale simulation", "")]
-    result = json.loads(line[len("RESULT "):])
+    result = json.loads(line[len("RESULT ") :])
     n = f"{result['n']:,}"
     figures = [
-        Figure(f"peak RSS loading {n} articles", result["peak_rss_mb"], "MB",
-               result["goal_peak_mb"], "goal 2 GB", "< 2048 MB",
-               result["peak_rss_mb"] < result["goal_peak_mb"]),
-        Figure(f"load rate, {n} articles", result["articles"] / result["load_seconds"],
-               "articles/s", note=f"database {result['db_mb']:,.0f} MB; "
-               + ", ".join(f"{t} {c:,}" for t, c in result["tables"].items())),
+        Figure(
+            f"peak RSS loading {n} articles",
+            result["peak_rss_mb"],
+            "MB",
+            result["goal_peak_mb"],
+            "goal 2 GB",
+            "< 2048 MB",
+            result["peak_rss_mb"] < result["goal_peak_mb"],
+        ),
+        Figure(
+            f"load rate, {n} articles",
+            result["articles"] / result["load_seconds"],
+            "articles/s",
+            note=f"database {result['db_mb']:,.0f} MB; "
+            + ", ".join(f"{t} {c:,}" for t, c in result["tables"].items()),
+        ),
     ]
     for view, seconds in result["views"].items():
-        figures.append(Figure(f"{view} on {result['tables']['events']:,} events", seconds, "s",
-                              result["goal_view_seconds"], "goal 1 s", "< 1 s",
-                              seconds < result["goal_view_seconds"]))
+        figures.append(
+            Figure(
+                f"{view} on {result['tables']['events']:,} events",
+                seconds,
+                "s",
+                result["goal_view_seconds"],
+                "goal 1 s",
+                "< 1 s",
+                seconds < result["goal_view_seconds"],
+            )
+        )
     return figures
 
 
@@ -154,8 +231,13 @@ class Bench:
 BENCHES = [
     Bench("extract_bench", [], ["--articles", "100", "--stream", "300"], parse_extract, 3600),
     Bench("crawl_bench", [], ["--articles", "200", "--bench-seconds", "3"], parse_crawl, 1800),
-    Bench("load_bench", [], ["--records", "5000", "--batch", "1000", "--view-events", "20000"],
-          parse_load, 3600),
+    Bench(
+        "load_bench",
+        [],
+        ["--records", "5000", "--batch", "1000", "--view-events", "20000"],
+        parse_load,
+        3600,
+    ),
     Bench("scale_sim", [], ["--n", "20000", "--batch", "5000"], parse_scale, 5400),
 ]
 
@@ -168,18 +250,27 @@ def run_bench(bench: Bench, quick: bool, folder: Path = HERE) -> Outcome:
     print(f"== {bench.name}: {' '.join(command[1:])}", flush=True)
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
-                              timeout=600 if quick else bench.timeout)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=600 if quick else bench.timeout,
+        )
     except subprocess.TimeoutExpired as expired:
-        output = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) \
+        output = (
+            (expired.stdout or b"").decode()
+            if isinstance(expired.stdout, bytes)
             else (expired.stdout or "")
+        )
         return Outcome(bench.name, command, "timed out", time.perf_counter() - started, output)
     seconds = time.perf_counter() - started
     output = done.stdout + (f"\n[stderr]\n{done.stderr.strip()}" if done.returncode else "")
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return Outcome(bench.name, command, f"failed (exit {done.returncode}): {tail}",
-                       seconds, output)
+        return Outcome(
+            bench.name, command, f"failed (exit {done.returncode}): {tail}", seconds, output
+        )
     try:
         figures = bench.parse(done.stdout)
     except (ValueError, KeyError) as error:  # a changed output format is a result too
@@ -190,6 +281,7 @@ def run_bench(bench: Bench, quick: bool, folder: Path = HERE) -> Outcome:
 
 # -- the machine -------------------------------------------------------------------------
 
+
 def machine() -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -199,8 +291,9 @@ def machine() -> dict[str, str]:
         pass
     ram = "unknown"
     try:
-        kib = int(re.search(r"^MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text(), re.M)
-                  .group(1))  # type: ignore[union-attr]
+        kib = int(
+            re.search(r"^MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text(), re.M).group(1)
+        )  # type: ignore[union-attr]
         ram = f"{kib / 2**20:.1f} GiB"
     except (OSError, AttributeError):
         pass
@@ -211,8 +304,12 @@ def machine() -> dict[str, str]:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} (not installed)")
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
-                            text=True, cwd=ROOT).stdout.strip() or "unknown"
+    commit = (
+        subprocess.run(
+            ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
+        or "unknown"
+    )
     return {
         "CPU": cpu,
         "cores": f"{os.cpu_count()} ({usable} usable by this process)",
@@ -226,11 +323,17 @@ def machine() -> dict[str, str]:
 
 # -- the report --------------------------------------------------------------------------
 
+
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
-    text = f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}" if abs(value) >= 1000 \
+    text = (
+        f"{value:,.3f}"
+        if abs(value) < 10
+        else f"{value:,.0f}"
+        if abs(value) >= 1000
         else f"{value:,.1f}"
+    )
     return f"{text} {unit}".strip()
 
 
@@ -240,7 +343,8 @@ def render(outcomes: list[Outcome], info: dict[str, str], quick: bool) -> str:
         "# Benchmark results",
         "",
         f"Written by `benchmarks/run_all.py{' --quick' if quick else ''}` on {stamp}"
-        + (" — **quick mode: small sizes, smoke use only**" if quick else "") + ".",
+        + (" — **quick mode: small sizes, smoke use only**" if quick else "")
+        + ".",
         "Ratios are value / baseline on the same machine in the same run (for a goal "
         "without a baseline: value / goal). Timings are this machine's; compare ratios.",
         "",
@@ -258,19 +362,29 @@ def render(outcomes: list[Outcome], info: dict[str, str], quick: bool) -> str:
             lines.append(f"| {outcome.bench} | — | — | — | — | — | **{outcome.status}** |")
             continue
         for f in outcome.figures:
-            baseline = ("—" if not f.baseline_name else f.baseline_name
-                        if f.baseline_name.startswith("goal")
-                        else f"{f.baseline_name}: {_fmt(f.baseline, f.unit)}")
+            baseline = (
+                "—"
+                if not f.baseline_name
+                else f.baseline_name
+                if f.baseline_name.startswith("goal")
+                else f"{f.baseline_name}: {_fmt(f.baseline, f.unit)}"
+            )
             met = {True: "yes", False: "**no**", None: "—"}[f.met]
             value = _fmt(f.value, f.unit) + (f" ({f.note})" if f.note else "")
             ratio = "—" if f.ratio is None else f"{f.ratio:.2f}"
-            lines.append(f"| {outcome.bench} | {f.name} | {value} | {baseline} | {ratio} "
-                         f"| {f.goal or '—'} | {met} |")
+            lines.append(
+                f"| {outcome.bench} | {f.name} | {value} | {baseline} | {ratio} "
+                f"| {f.goal or '—'} | {met} |"
+            )
     lines += ["", "## Runs", ""]
     for outcome in outcomes:
         command = " ".join(Path(c).name if i < 2 else c for i, c in enumerate(outcome.command))
-        lines += [f"### {outcome.bench}", "",
-                  f"`{command}` — {outcome.status}, {outcome.seconds:.0f} s wall", ""]
+        lines += [
+            f"### {outcome.bench}",
+            "",
+            f"`{command}` — {outcome.status}, {outcome.seconds:.0f} s wall",
+            "",
+        ]
         if outcome.output.strip():
             lines += ["```", outcome.output.strip()[-6000:], "```", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -279,10 +393,17 @@ def render(outcomes: list[Outcome], info: dict[str, str], quick: bool) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke use)")
-    parser.add_argument("--only", action="append", choices=[b.name for b in BENCHES],
-                        help="run only this benchmark (repeatable)")
-    parser.add_argument("--out", type=Path, help="results file (default benchmarks/"
-                        "RESULTS.md, or RESULTS-quick.md with --quick)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[b.name for b in BENCHES],
+        help="run only this benchmark (repeatable)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="results file (default benchmarks/RESULTS.md, or RESULTS-quick.md with --quick)",
+    )
     args = parser.parse_args()
     out = args.out or HERE / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
     chosen = [b for b in BENCHES if not args.only or b.name in args.only]

@@ -43,8 +43,12 @@ from pipelines.synthetic import RecordedExtractor, synthetic_pairs  # noqa: E402
 GOAL_PEAK_MB = 2048
 GOAL_VIEW_SECONDS = 1.0
 PROGRESS_EVERY = float(os.environ.get("SCALE_SIM_PROGRESS", 30))  # seconds between lines
-VIEWS = ["v_signings_by_province_year", "v_bloc_leaders_by_year",
-         "v_member_counts_over_time", "v_goals_by_frequency"]
+VIEWS = [
+    "v_signings_by_province_year",
+    "v_bloc_leaders_by_year",
+    "v_member_counts_over_time",
+    "v_goals_by_frequency",
+]
 
 # Ordinary paragraphs of provincial news, so stored texts have a real article's length
 # (the templates alone give a few hundred characters; a real report is 2-4 thousand).
@@ -70,8 +74,10 @@ def padded(article: Article, rng: random.Random) -> Article:
     """The article with 3-6 ordinary paragraphs after its text (evidence offsets hold)."""
     extra = "\n\n".join(rng.sample(PADDING, rng.randint(3, 6)))
     text = f"{article.text}\n\n{extra}"
-    html = f"<html><body><article><p>{text.replace(chr(10) * 2, '</p><p>')}</p></article>" \
-           "<aside>Tin liên quan</aside></body></html>"
+    html = (
+        f"<html><body><article><p>{text.replace(chr(10) * 2, '</p><p>')}</p></article>"
+        "<aside>Tin liên quan</aside></body></html>"
+    )
     digest = hashlib.sha1(f"{text}{article.url}".encode()).hexdigest()
     return article.model_copy(update={"text": text, "html": html, "content_hash": digest})
 
@@ -113,19 +119,35 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
         if time.perf_counter() - tick > PROGRESS_EVERY or done == n:
             tick = time.perf_counter()
             elapsed = tick - started
-            print(f"  {done:>9,} articles loaded in {elapsed:7.1f} s "
-                  f"({done / elapsed:,.0f}/s), peak RSS {peak_rss_mb():,.0f} MB", flush=True)
+            print(
+                f"  {done:>9,} articles loaded in {elapsed:7.1f} s "
+                f"({done / elapsed:,.0f}/s), peak RSS {peak_rss_mb():,.0f} MB",
+                flush=True,
+            )
     seconds = time.perf_counter() - started
-    return {"articles": done, "stored": stored, "load_seconds": seconds,
-            "generate_seconds": generating, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "articles": done,
+        "stored": stored,
+        "load_seconds": seconds,
+        "generate_seconds": generating,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def time_views(db: Path) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                  for t in ("articles", "events", "event_sources", "event_members",
-                            "event_goals", "evidence")}
+        tables = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in (
+                "articles",
+                "events",
+                "event_sources",
+                "event_members",
+                "event_goals",
+                "evidence",
+            )
+        }
         seconds, rows = {}, {}
         for view in VIEWS:
             start = time.perf_counter()
@@ -142,8 +164,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1_000_000, help="articles to generate")
     parser.add_argument("--batch", type=int, default=10_000, help="articles per load batch")
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--db", type=Path, help="database to build (default: a temp folder, "
-                        "deleted afterwards)")
+    parser.add_argument(
+        "--db", type=Path, help="database to build (default: a temp folder, deleted afterwards)"
+    )
     args = parser.parse_args()
     if args.n <= 0 or args.batch <= 0:
         parser.error("--n and --batch must be positive")
@@ -156,26 +179,35 @@ def main() -> int:
     elif db.exists():
         parser.error(f"--db {db}: already exists; the simulation builds a new database")
     try:
-        print(f"loading {args.n:,} synthetic articles in batches of {args.batch:,} into {db}",
-              flush=True)
+        print(
+            f"loading {args.n:,} synthetic articles in batches of {args.batch:,} into {db}",
+            flush=True,
+        )
         result = load(db, args.n, args.batch, args.seed)
         result["db_mb"] = db.stat().st_size / 2**20
         views, rows, tables = time_views(db)
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-    result |= {"n": args.n, "batch": args.batch, "views": views, "view_rows": rows,
-               "tables": tables, "goal_peak_mb": GOAL_PEAK_MB,
-               "goal_view_seconds": GOAL_VIEW_SECONDS}
+    result |= {
+        "n": args.n,
+        "batch": args.batch,
+        "views": views,
+        "view_rows": rows,
+        "tables": tables,
+        "goal_peak_mb": GOAL_PEAK_MB,
+        "goal_view_seconds": GOAL_VIEW_SECONDS,
+    }
     rate = result["articles"] / result["load_seconds"]
     print("rows: " + ", ".join(f"{t} {c:,}" for t, c in tables.items()))
-    print(f"load: {result['articles']:,} articles in {result['load_seconds']:.1f} s "
-          f"({rate:,.0f}/s, of which generating {result['generate_seconds']:.1f} s); "
-          f"database {result['db_mb']:,.0f} MB")
+    print(
+        f"load: {result['articles']:,} articles in {result['load_seconds']:.1f} s "
+        f"({rate:,.0f}/s, of which generating {result['generate_seconds']:.1f} s); "
+        f"database {result['db_mb']:,.0f} MB"
+    )
     print(f"peak RSS: {result['peak_rss_mb']:,.0f} MB (goal < {GOAL_PEAK_MB:,} MB)")
     for view, seconds in views.items():
-        print(f"{view:30s}: {seconds:6.3f} s, {rows[view]:,} rows (goal < "
-              f"{GOAL_VIEW_SECONDS:g} s)")
+        print(f"{view:30s}: {seconds:6.3f} s, {rows[view]:,} rows (goal < {GOAL_VIEW_SECONDS:g} s)")
     print("RESULT " + json.dumps(result))
     return 0
 

@@ -47,12 +47,19 @@ def main(argv: list[str] | None = None) -> int:
     settings.setdict(json.loads(args.settings), priority="cmdline")
 
     process = CrawlerProcess(settings)
-    process.crawl(NewsSpider, sources=str(args.sources) if args.sources else None,
-                  site=args.site, since=args.since, base=json.loads(args.base))
+    process.crawl(
+        NewsSpider,
+        sources=str(args.sources) if args.sources else None,
+        site=args.site,
+        since=args.since,
+        base=json.loads(args.base),
+    )
     process.start()
     if not run_file(staging_dir(settings), args.run_id).exists():
-        print("error: the crawl stopped before finishing, see "
-              f"{log_dir / 'crawl.log'}", file=sys.stderr)
+        print(
+            f"error: the crawl stopped before finishing, see {log_dir / 'crawl.log'}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -27,22 +27,38 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
 
 
 def crawl(
-    sources: Annotated[Path | None, typer.Option(help="Sources file (default data/sources.yaml).")
-                       ] = None,
-    site: Annotated[str | None, typer.Option(
-        help="Source name, tag (sample, gov, newspaper) or 'all'. Default: sample.")] = None,
-    db: Annotated[Path | None, typer.Option(
-        help="Database whose staging folder receives the articles.")] = None,
-    since: Annotated[datetime | None, typer.Option(
-        formats=["%Y-%m-%d"], help="Stop paging past listings older than this date.")] = None,
-    base: Annotated[list[str] | None, typer.Option(
-        help="Placeholder value, e.g. sample=http://127.0.0.1:8765 (repeatable).")] = None,
-    setting: Annotated[list[str] | None, typer.Option(
-        "--set", help="Scrapy setting override KEY=VALUE, value as JSON (repeatable).")] = None,
+    sources: Annotated[
+        Path | None, typer.Option(help="Sources file (default data/sources.yaml).")
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(help="Source name, tag (sample, gov, newspaper) or 'all'. Default: sample."),
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="Database whose staging folder receives the articles.")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Stop paging past listings older than this date."),
+    ] = None,
+    base: Annotated[
+        list[str] | None,
+        typer.Option(help="Placeholder value, e.g. sample=http://127.0.0.1:8765 (repeatable)."),
+    ] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="Scrapy setting override KEY=VALUE, value as JSON (repeatable)."
+        ),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Live progress line while crawling.")] = True,
-    redis: Annotated[str | None, typer.Option(
-        help="Be one worker of a distributed crawl sharing its queue and duplicate filter "
-             "through this Redis, e.g. redis://10.0.0.5:6379/0.")] = None,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            help="Be one worker of a distributed crawl sharing its queue and duplicate filter "
+            "through this Redis, e.g. redis://10.0.0.5:6379/0."
+        ),
+    ] = None,
 ) -> None:
     """Crawl news sources politely and incrementally into the staging folder of --db."""
     from crawler.runner import CrawlError, run_crawl
@@ -55,10 +71,16 @@ def crawl(
         except json.JSONDecodeError:
             overrides[key] = value
     try:
-        summary = run_crawl(sources=sources, site=site, db=resolve_db(db),
-                            since=since.date() if since else None,
-                            base_url_overrides=_pairs(base, "--base"),
-                            settings_overrides=overrides, progress=progress, redis_url=redis)
+        summary = run_crawl(
+            sources=sources,
+            site=site,
+            db=resolve_db(db),
+            since=since.date() if since else None,
+            base_url_overrides=_pairs(base, "--base"),
+            settings_overrides=overrides,
+            progress=progress,
+            redis_url=redis,
+        )
     except (SourcesError, CrawlError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
@@ -68,8 +90,9 @@ def crawl(
 
 def serve_sample(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 = any free port).")] = 8765,
-    root: Annotated[Path | None, typer.Option(help="A rendered site folder to serve instead."
-                                              )] = None,
+    root: Annotated[
+        Path | None, typer.Option(help="A rendered site folder to serve instead.")
+    ] = None,
 ) -> None:
     """Serve the bundled sample site on 127.0.0.1 until Ctrl-C."""
     from crawler.sample_server import SampleServer

@@ -86,8 +86,7 @@ class RedisUnavailable(CrawlError):
 def check_redis(url: str, timeout: float = 5.0) -> None:
     """Fail before starting a worker, in one line, when Redis cannot be used."""
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=timeout,
-                                      socket_timeout=timeout)
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
         client.ping()
     except ValueError as error:
         raise RedisUnavailable(f"--redis {url!r}: not a Redis URL ({error})") from None
@@ -100,8 +99,11 @@ def redis_settings(url: str) -> dict[str, Any]:
     """The settings overlay of a distributed crawl sharing the frontier at `url`
     (checked first: see `check_redis`)."""
     check_redis(url)
-    pipelines = {**project_settings.ITEM_PIPELINES, "pipelines.items.StagingPipeline": None,
-                 "crawler.distributed.LeasedStagingPipeline": 300}
+    pipelines = {
+        **project_settings.ITEM_PIPELINES,
+        "pipelines.items.StagingPipeline": None,
+        "crawler.distributed.LeasedStagingPipeline": 300,
+    }
     return {
         "REDIS_URL": url,
         "SCHEDULER": "crawler.distributed.LeasedScheduler",
@@ -111,8 +113,10 @@ def redis_settings(url: str) -> dict[str, Any]:
         "SCHEDULER_DUPEFILTER_KEY": f"{KEY_PREFIX}:dupefilter",
         "SCHEDULER_PERSIST": True,  # other workers still use it; the last one out clears it
         "ITEM_PIPELINES": pipelines,
-        "SPIDER_MIDDLEWARES": {**project_settings.SPIDER_MIDDLEWARES,
-                               "crawler.distributed.ReleaseWhenDone": 10},
+        "SPIDER_MIDDLEWARES": {
+            **project_settings.SPIDER_MIDDLEWARES,
+            "crawler.distributed.ReleaseWhenDone": 10,
+        },
         "EXTENSIONS": {**project_settings.EXTENSIONS, "crawler.distributed.FrontierKeeper": 510},
     }
 
@@ -122,8 +126,7 @@ class Frontier:
 
     _by_crawler: WeakKeyDictionary[Any, Frontier] = WeakKeyDictionary()
 
-    def __init__(self, server: Any, spider_name: str, worker: str, lease_seconds: float
-                 ) -> None:
+    def __init__(self, server: Any, spider_name: str, worker: str, lease_seconds: float) -> None:
         prefix = KEY_PREFIX % {"spider": spider_name}
         self.server = server
         self.worker = worker
@@ -143,17 +146,21 @@ class Frontier:
         if frontier is None:
             settings = crawler.settings
             worker = "-".join([socket.gethostname(), str(os.getpid()), uuid.uuid4().hex[:6]])
-            frontier = cls(get_redis_from_settings(settings), crawler.spider.name, worker,
-                           settings.getfloat("GIAOUOC_REDIS_LEASE_SECONDS",
-                                             DEFAULT_LEASE_SECONDS))
+            frontier = cls(
+                get_redis_from_settings(settings),
+                crawler.spider.name,
+                worker,
+                settings.getfloat("GIAOUOC_REDIS_LEASE_SECONDS", DEFAULT_LEASE_SECONDS),
+            )
             cls._by_crawler[crawler] = frontier
         return frontier
 
     # -- leases -------------------------------------------------------------------------
     def pop(self) -> bytes | None:
         """The best-ranked queued request, leased to this worker (atomically)."""
-        return self._pop(keys=[self.queue_key, self.leases_key, self.owners_key],
-                         args=[self.worker])
+        return self._pop(
+            keys=[self.queue_key, self.leases_key, self.owners_key], args=[self.worker]
+        )
 
     def hold(self, url: str, data: bytes) -> None:
         self.held.setdefault(url_key(url), set()).add(hashlib.sha1(data).hexdigest())
@@ -175,28 +182,35 @@ class Frontier:
 
     def reclaim(self) -> int:
         """Queue again the requests leased by workers whose heartbeat has expired."""
-        return int(self._reclaim(keys=[self.queue_key, self.leases_key, self.owners_key],
-                                 args=[self.worker_prefix]))
+        return int(
+            self._reclaim(
+                keys=[self.queue_key, self.leases_key, self.owners_key], args=[self.worker_prefix]
+            )
+        )
 
     def others_busy(self) -> bool:
         """Requests queued, or leased by another worker (whose pages may add links)."""
         if self.server.zcard(self.queue_key):
             return True
-        return any(not v.decode().startswith(self.worker + " ")
-                   for v in self.server.hvals(self.owners_key))
+        return any(
+            not v.decode().startswith(self.worker + " ") for v in self.server.hvals(self.owners_key)
+        )
 
     # -- workers ------------------------------------------------------------------------
     def beat(self) -> None:
-        self.server.set(self.worker_prefix + self.worker, b"1",
-                        px=int(self.lease_seconds * 1000))
+        self.server.set(self.worker_prefix + self.worker, b"1", px=int(self.lease_seconds * 1000))
 
     def leave(self, finished: bool) -> None:
         """Stop the heartbeat; after a complete frontier, clear it for the next run."""
         self.server.delete(self.worker_prefix + self.worker)
-        if finished and not self.server.zcard(self.queue_key) \
-                and not self.server.hlen(self.owners_key):
-            self.server.delete(self.queue_key, self.dupefilter_key, self.leases_key,
-                               self.owners_key)
+        if (
+            finished
+            and not self.server.zcard(self.queue_key)
+            and not self.server.hlen(self.owners_key)
+        ):
+            self.server.delete(
+                self.queue_key, self.dupefilter_key, self.leases_key, self.owners_key
+            )
             logger.info("frontier complete: cleared for the next run")
 
 
@@ -234,8 +248,9 @@ class ReleaseWhenDone:
     def from_crawler(cls, crawler: Any) -> ReleaseWhenDone:
         return cls(crawler)
 
-    async def process_spider_output_async(self, response: Any, result: Any, spider: Any = None
-                                          ) -> Any:
+    async def process_spider_output_async(
+        self, response: Any, result: Any, spider: Any = None
+    ) -> Any:
         items = 0
         async for element in result:
             items += isinstance(element, dict)

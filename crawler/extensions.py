@@ -23,8 +23,9 @@ from crawler.summary import CrawlSummary, write_summary
 ERROR_PREFIX = "giaouoc/errors/"
 
 
-def summary_from_stats(stats: dict, run_id: str, started: datetime, reason: str,
-                       sources: list[str]) -> CrawlSummary:
+def summary_from_stats(
+    stats: dict, run_id: str, started: datetime, reason: str, sources: list[str]
+) -> CrawlSummary:
     return CrawlSummary(
         run_id=run_id,
         started=started,
@@ -37,8 +38,11 @@ def summary_from_stats(stats: dict, run_id: str, started: datetime, reason: str,
         not_modified=stats.get("giaouoc/not_modified", 0),
         skipped_seen=stats.get("giaouoc/skipped_seen", 0),
         duplicates=stats.get("giaouoc/duplicates", 0),
-        errors_by_kind={k[len(ERROR_PREFIX):]: v for k, v in sorted(stats.items())
-                        if k.startswith(ERROR_PREFIX)},
+        errors_by_kind={
+            k[len(ERROR_PREFIX) :]: v
+            for k, v in sorted(stats.items())
+            if k.startswith(ERROR_PREFIX)
+        },
     )
 
 
@@ -86,8 +90,7 @@ class CrawlReport:
         self.started = datetime.now(UTC)
         self.t0 = time.monotonic()
         if self.show:
-            self.live = Live(self._line(), console=self.console, transient=True,
-                             auto_refresh=False)
+            self.live = Live(self._line(), console=self.console, transient=True, auto_refresh=False)
             self.live.start()
             self.loop = task.LoopingCall(self._refresh)
             self.loop.start(self.interval, now=False)
@@ -113,8 +116,13 @@ class CrawlReport:
             self.loop.stop()
         if self.live:
             self.live.stop()
-        summary = summary_from_stats(self.crawler.stats.get_stats(), self.run_id, self.started,
-                                     reason, [s.name for s in getattr(spider, "sources", [])])
+        summary = summary_from_stats(
+            self.crawler.stats.get_stats(),
+            self.run_id,
+            self.started,
+            reason,
+            [s.name for s in getattr(spider, "sources", [])],
+        )
         write_summary(self.staging_dir, summary)
         if self.show:
             self.console.print(summary_table(summary))

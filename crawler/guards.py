@@ -79,8 +79,9 @@ class PageGuard:
     def from_crawler(cls, crawler: Any) -> PageGuard:
         return cls(crawler)
 
-    def headers_received(self, headers: Headers, body_length: int, request: Request,
-                         spider: Any = None) -> None:
+    def headers_received(
+        self, headers: Headers, body_length: int, request: Request, spider: Any = None
+    ) -> None:
         """Stop an article download whose headers say it is not a page (PDF, image...)."""
         if request.meta.get(KIND) == "article" and not is_html(headers):
             request.meta[REFUSED] = "not_html"
@@ -91,11 +92,14 @@ class PageGuard:
         a bare cancellation, and only this count tells it from a shutdown."""
         request.meta[RECEIVED] = request.meta.get(RECEIVED, 0) + len(data)
 
-    def process_response(self, request: Request, response: Response, spider: Any = None
-                         ) -> Response:
-        if request.meta.get(REFUSED) or (request.meta.get(KIND) == "article"
-                                          and 200 <= response.status < 300
-                                          and not is_html(response.headers)):
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        if request.meta.get(REFUSED) or (
+            request.meta.get(KIND) == "article"
+            and 200 <= response.status < 300
+            and not is_html(response.headers)
+        ):
             kind = request.meta.get(REFUSED) or "not_html"
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
             raise refuse(self.crawler, request, kind, f"Content-Type {content_type!r}")
@@ -104,15 +108,22 @@ class PageGuard:
             target = canonicalize_url(urljoin(request.url, location.decode("latin-1")))
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in {canonicalize_url(u) for u in chain}:
-                raise refuse(self.crawler, request, "redirect_loop",
-                             f"redirects back to {target} after {len(chain)} hop(s)")
+                raise refuse(
+                    self.crawler,
+                    request,
+                    "redirect_loop",
+                    f"redirects back to {target} after {len(chain)} hop(s)",
+                )
             if len(chain) > self.max_redirects:
-                raise refuse(self.crawler, request, "too_many_redirects",
-                             f"more than {self.max_redirects} redirects")
+                raise refuse(
+                    self.crawler,
+                    request,
+                    "too_many_redirects",
+                    f"more than {self.max_redirects} redirects",
+                )
         return response
 
-    def process_exception(self, request: Request, exception: Exception, spider: Any = None
-                          ) -> None:
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
         if not isinstance(exception, DownloadCancelledError):
             return None
         max_size = request.meta.get("download_maxsize", self.max_size)
@@ -127,8 +138,9 @@ class BoundedDecompression(HttpCompressionMiddleware):
     """Scrapy's decompression (which already stops at DOWNLOAD_MAXSIZE, so a gzip bomb
     never fills memory), with that stop recorded as ``too_large``."""
 
-    def process_response(self, request: Request, response: Response, spider: Any = None
-                         ) -> Request | Response:
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
         try:
             return super().process_response(request, response)
         except IgnoreRequest as error:
@@ -153,8 +165,7 @@ class ListingLimit(BaseSpiderMiddleware):
         self.asked: dict[str, set[str]] = {}
         self.exceeded: set[str] = set()
 
-    def get_processed_request(self, request: Request, response: Response | None
-                              ) -> Request | None:
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         if response is None or request.meta.get(KIND) not in LISTING_KINDS or self.limit <= 0:
             return request
         source = request.meta.get(SOURCE, "")
@@ -166,6 +177,11 @@ class ListingLimit(BaseSpiderMiddleware):
         if source not in self.exceeded:  # one error per source, not per link
             self.exceeded.add(source)
             self.crawler.stats.inc_value("giaouoc/errors/listing_limit")
-            logger.warning("source %s: more than %d listing pages this run; not following "
-                           "%s and further listing links", source, self.limit, request.url)
+            logger.warning(
+                "source %s: more than %d listing pages this run; not following "
+                "%s and further listing links",
+                source,
+                self.limit,
+                request.url,
+            )
         return None

@@ -45,8 +45,7 @@ class SeenArticleFilter(BaseSpiderMiddleware):
     def _opened(self, spider: Any) -> None:
         self.recheck = {s.name: s.recheck_days for s in getattr(spider, "sources", [])}
 
-    def get_processed_request(self, request: Request, response: Response | None
-                              ) -> Request | None:
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         if request.meta.get(KIND) != "article":
             return request
         state = CrawlState.for_crawler(self.crawler)
@@ -90,8 +89,9 @@ class ConditionalRequests:
                 request.headers["If-Modified-Since"] = validators.last_modified
         return None
 
-    def process_response(self, request: Request, response: Response, spider: Any = None
-                         ) -> Response:
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
         kind = request.meta.get(KIND)
         stats = self.crawler.stats
         if response.status == 304:
@@ -104,8 +104,14 @@ class ConditionalRequests:
                 return response
             headers = Headers({"Content-Type": cached.content_type})
             cls = responsetypes.from_args(headers=headers, url=request.url, body=cached.body)
-            return cls(url=request.url, status=200, headers=headers, body=cached.body,
-                       request=request, flags=["not-modified"])
+            return cls(
+                url=request.url,
+                status=200,
+                headers=headers,
+                body=cached.body,
+                request=request,
+                flags=["not-modified"],
+            )
         if kind in LISTING_KINDS and response.status == 200:
             validators = Validators(_header(response, "ETag"), _header(response, "Last-Modified"))
             if validators.etag or validators.last_modified:
@@ -127,15 +133,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
-    async def process_response(self, request: Request, response: Response, spider: Any = None
-                               ) -> Request | Response:
+    async def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
         result = super().process_response(request, response)
         if isinstance(result, Request):
             await self._pause(result)
         return result
 
-    async def process_exception(self, request: Request, exception: Exception, spider: Any = None
-                                ) -> Request | Response | None:
+    async def process_exception(
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await self._pause(result)

@@ -20,8 +20,7 @@ CUES_FILE = DATA_DIR / "prefilter_cues.yaml"
 @lru_cache(maxsize=1)
 def cue_pattern() -> re.Pattern:
     cues = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))["cues"]
-    phrases = sorted({unicodedata.normalize("NFC", c).lower() for c in cues}, key=len,
-                     reverse=True)
+    phrases = sorted({unicodedata.normalize("NFC", c).lower() for c in cues}, key=len, reverse=True)
     return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases))
 
 

@@ -36,9 +36,17 @@ def new_run_id() -> str:
     return f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
 
 
-def crawl_command(*, db: Path, run_id: str, sources: Path | None = None, site: str | None = None,
-                  since: date | None = None, base_url_overrides: dict[str, str] | None = None,
-                  settings_overrides: dict | None = None, progress: bool = False) -> list[str]:
+def crawl_command(
+    *,
+    db: Path,
+    run_id: str,
+    sources: Path | None = None,
+    site: str | None = None,
+    since: date | None = None,
+    base_url_overrides: dict[str, str] | None = None,
+    settings_overrides: dict | None = None,
+    progress: bool = False,
+) -> list[str]:
     """The child-process command line of one crawl (tests start it themselves to kill it)."""
     cmd = [sys.executable, "-m", "crawler", "--db", str(db), "--run-id", run_id]
     if sources:
@@ -77,10 +85,17 @@ def _serve_sample() -> Any:
     return serve(port=port)
 
 
-def run_crawl(*, sources: Path | None = None, site: str | None = None, db: Path,
-              since: date | None = None, base_url_overrides: dict[str, str] | None = None,
-              settings_overrides: dict | None = None, progress: bool = True,
-              redis_url: str | None = None) -> CrawlSummary:
+def run_crawl(
+    *,
+    sources: Path | None = None,
+    site: str | None = None,
+    db: Path,
+    since: date | None = None,
+    base_url_overrides: dict[str, str] | None = None,
+    settings_overrides: dict | None = None,
+    progress: bool = True,
+    redis_url: str | None = None,
+) -> CrawlSummary:
     """Crawl the chosen sources into the staging folder of `db`; return the run summary.
 
     With `redis_url` the crawl is one worker of a distributed crawl sharing its frontier
@@ -102,14 +117,26 @@ def run_crawl(*, sources: Path | None = None, site: str | None = None, db: Path,
     with ExitStack() as stack:
         if AUTO_SERVED in _placeholders(chosen) and AUTO_SERVED not in overrides:
             overrides[AUTO_SERVED] = stack.enter_context(_serve_sample())
-        cmd = crawl_command(db=db, run_id=run_id, sources=sources, site=site, since=since,
-                            base_url_overrides=overrides, settings_overrides=settings_overrides,
-                            progress=progress)
-        proc = subprocess.run(cmd, stdout=None if progress else subprocess.PIPE,
-                              stderr=None if progress else subprocess.PIPE, text=True)
+        cmd = crawl_command(
+            db=db,
+            run_id=run_id,
+            sources=sources,
+            site=site,
+            since=since,
+            base_url_overrides=overrides,
+            settings_overrides=settings_overrides,
+            progress=progress,
+        )
+        proc = subprocess.run(
+            cmd,
+            stdout=None if progress else subprocess.PIPE,
+            stderr=None if progress else subprocess.PIPE,
+            text=True,
+        )
     summary_path = run_file(staging_dir_for(db), run_id)
     if proc.returncode != 0 or not summary_path.exists():
         tail = (proc.stderr or "").strip().splitlines()[-1:] if not progress else []
-        raise CrawlError(f"crawl process exited with code {proc.returncode}"
-                         + (f": {tail[0]}" if tail else ""))
+        raise CrawlError(
+            f"crawl process exited with code {proc.returncode}" + (f": {tail[0]}" if tail else "")
+        )
     return read_summary(summary_path)

@@ -257,54 +257,94 @@ def _render_one_site(env: jinja2.Environment, view: SiteView, page_size: int) ->
     )
     listed = sorted(view.articles, key=lambda a: a.published, reverse=True)
     latest = public[:6]
-    ctx = {"site": view, "conf": view.conf, "today_banner": _today_banner(view.today),
-           "latest": latest, "categories": view.categories()}
+    ctx = {
+        "site": view,
+        "conf": view.conf,
+        "today_banner": _today_banner(view.today),
+        "latest": latest,
+        "categories": view.categories(),
+    }
 
     for a in view.articles:
         html = env.get_template(f"{kind}/article.html").render(
-            a=a, canonical=view.article_url(a),
-            charset="windows-1258" if a.legacy_encoding else "utf-8", **ctx
+            a=a,
+            canonical=view.article_url(a),
+            charset="windows-1258" if a.legacy_encoding else "utf-8",
+            **ctx,
         )
         urls = [view.article_url(a)]
         if a.duplicate_url:
             urls.append(view.article_url(a, alias=True))
         for url in urls:
-            pages.append(Page(url, view.file_for(url), html, legacy=a.legacy_encoding,
-                              fail_once=a.flaky, truncate=a.truncated))
+            pages.append(
+                Page(
+                    url,
+                    view.file_for(url),
+                    html,
+                    legacy=a.legacy_encoding,
+                    fail_once=a.flaky,
+                    truncate=a.truncated,
+                )
+            )
 
     # The home listing shows the newest items, plus the alias URL of duplicated ones.
     home_items = [(a, view.article_url(a, alias=a.duplicate_url)) for a in public[:10]]
     home_items += [(a, view.article_url(a, alias=True)) for a in public[10:] if a.duplicate_url]
     home = view.listing_url(None)
-    pages.append(Page(home, view.file_for(home), env.get_template(f"{kind}/listing.html").render(
-        items=home_items, title="Trang chủ", page=1, page_urls=[], **ctx)))
+    pages.append(
+        Page(
+            home,
+            view.file_for(home),
+            env.get_template(f"{kind}/listing.html").render(
+                items=home_items, title="Trang chủ", page=1, page_urls=[], **ctx
+            ),
+        )
+    )
 
     for number, category in enumerate(view.categories()):
         in_cat = view.in_listing(category, listed)
         items = [(a, view.article_url(a)) for a in in_cat]
         if number == 0 and kind == "liferay":  # a dead link: the article was taken down
-            ghost = SampleArticle(slug=GHOST_SLUG, site=view.key, category=category,
-                                  title="Lịch tiếp công dân định kỳ tháng 12 của lãnh đạo tỉnh",
-                                  published=datetime.combine(view.today, datetime.min.time()))
+            ghost = SampleArticle(
+                slug=GHOST_SLUG,
+                site=view.key,
+                category=category,
+                title="Lịch tiếp công dân định kỳ tháng 12 của lãnh đạo tỉnh",
+                published=datetime.combine(view.today, datetime.min.time()),
+            )
             items.insert(0, (ghost, view.article_url(ghost)))
         chunks = list(_chunks(items, page_size))
         page_urls = [view.listing_url(category, n) for n, _ in chunks]
         for n, chunk in chunks:
             html = env.get_template(f"{kind}/listing.html").render(
-                items=chunk, title=view.category_label(category), page=n, page_urls=page_urls,
-                **ctx)
+                items=chunk, title=view.category_label(category), page=n, page_urls=page_urls, **ctx
+            )
             pages.append(Page(page_urls[n - 1], view.file_for(page_urls[n - 1]), html))
 
     sitemap = f"{view.prefix}/sitemap.xml"
-    pages.append(Page(sitemap, view.file_for(sitemap), env.get_template("sitemap.xml").render(
-        entries=[(view.article_url(a), a.published) for a in listed]
-        + [(view.listing_url(c), view.today) for c in view.categories()]),
-        content_type="application/xml; charset=utf-8"))
+    pages.append(
+        Page(
+            sitemap,
+            view.file_for(sitemap),
+            env.get_template("sitemap.xml").render(
+                entries=[(view.article_url(a), a.published) for a in listed]
+                + [(view.listing_url(c), view.today) for c in view.categories()]
+            ),
+            content_type="application/xml; charset=utf-8",
+        )
+    )
     if kind == "newspaper":
         feed = f"{view.prefix}/rss/tin-moi-nhat.rss"
-        pages.append(Page(feed, view.file_for(feed), env.get_template("feed.rss").render(
-            items=[(a, view.article_url(a)) for a in public[:20]], **ctx),
-            content_type="application/rss+xml; charset=utf-8"))
+        pages.append(
+            Page(
+                feed,
+                view.file_for(feed),
+                env.get_template("feed.rss").render(
+                    items=[(a, view.article_url(a)) for a in public[:20]], **ctx
+                ),
+                content_type="application/rss+xml; charset=utf-8",
+            )
+        )
     return pages
 
 
@@ -332,8 +372,7 @@ def build_pages(articles: list[SampleArticle], config: dict | None = None) -> li
     return pages
 
 
-def article_urls(articles: list[SampleArticle], config: dict | None = None
-                 ) -> dict[str, list[str]]:
+def article_urls(articles: list[SampleArticle], config: dict | None = None) -> dict[str, list[str]]:
     """Every URL each article is served under (primary first), by slug — for tests."""
     config = config or yaml.safe_load(SITES_FILE.read_text(encoding="utf-8"))
     numbers = _assign_numbers(articles)
@@ -342,7 +381,8 @@ def article_urls(articles: list[SampleArticle], config: dict | None = None
         view = SiteView(key, conf, [a for a in articles if a.site == key], date.today(), numbers)
         for a in view.articles:
             out[a.slug] = [view.article_url(a)] + (
-                [view.article_url(a, alias=True)] if a.duplicate_url else [])
+                [view.article_url(a, alias=True)] if a.duplicate_url else []
+            )
     return out
 
 
@@ -376,8 +416,10 @@ def render_site(
     for stale in [p for p in out_dir.rglob("*") if p.is_file()]:
         if stale.relative_to(out_dir).as_posix() not in keep:
             stale.unlink()
-    _write_if_changed(out_dir / ROUTES_FILE,
-                      json.dumps(routes, ensure_ascii=False, indent=1, sort_keys=True).encode())
+    _write_if_changed(
+        out_dir / ROUTES_FILE,
+        json.dumps(routes, ensure_ascii=False, indent=1, sort_keys=True).encode(),
+    )
     return len(routes)
 
 
@@ -393,12 +435,16 @@ def synthetic_articles(seed: list[SampleArticle], total: int) -> list[SampleArti
     out = []
     for i in range(total):
         a = plain[i % len(plain)]
-        out.append(a.model_copy(update={
-            "slug": f"{a.slug}-{i}",
-            "title": f"{a.title} ({i})",
-            "published": a.published - timedelta(hours=i),
-            "legacy_encoding": False,
-        }))
+        out.append(
+            a.model_copy(
+                update={
+                    "slug": f"{a.slug}-{i}",
+                    "title": f"{a.title} ({i})",
+                    "published": a.published - timedelta(hours=i),
+                    "legacy_encoding": False,
+                }
+            )
+        )
     return out
 
 

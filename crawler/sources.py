@@ -107,11 +107,13 @@ class Source(BaseModel):
             value = fill(value, placeholders)
             return (urlparse(value).hostname or value) if "//" in value else value.split(":")[0]
 
-        return self.model_copy(update={
-            "base_url": base,
-            "start": [StartUrl(url=absolute(s.url), type=s.type) for s in self.start],
-            "allowed_domains": [host(d) for d in self.allowed_domains],
-        })
+        return self.model_copy(
+            update={
+                "base_url": base,
+                "start": [StartUrl(url=absolute(s.url), type=s.type) for s in self.start],
+                "allowed_domains": [host(d) for d in self.allowed_domains],
+            }
+        )
 
     def matches(self, patterns: list[str], url: str) -> bool:
         """Patterns are searched in the URL's path + query (host-independent)."""
@@ -136,11 +138,15 @@ class SourcesFile(BaseModel):
 
 def fill(text: str, placeholders: dict[str, str]) -> str:
     """Replace ``{name}`` with its value; unknown placeholders are an error."""
+
     def sub(m: re.Match) -> str:
         if m.group(1) not in placeholders:
-            raise SourcesError(f"no value for placeholder {{{m.group(1)}}} in {text!r} "
-                               f"(pass --base {m.group(1)}=URL)")
+            raise SourcesError(
+                f"no value for placeholder {{{m.group(1)}}} in {text!r} "
+                f"(pass --base {m.group(1)}=URL)"
+            )
         return placeholders[m.group(1)].rstrip("/")
+
     return re.sub(r"\{([a-z_]+)\}", sub, text)
 
 
@@ -154,8 +160,9 @@ def load_sources(path: Path | None = None) -> list[Source]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        raise SourcesError(f"{path}:{where} not valid YAML ({getattr(err, 'problem', err)})") \
-            from None
+        raise SourcesError(
+            f"{path}:{where} not valid YAML ({getattr(err, 'problem', err)})"
+        ) from None
     if isinstance(raw, list):
         raw = {"sources": raw}
     try:
@@ -187,8 +194,9 @@ def select_sources(sources: list[Source], site: str | None) -> list[Source]:
         return sources
     chosen = [s for s in sources if s.name == wanted or wanted in s.tags]
     if not chosen:
-        raise SourcesError(f"no source or tag named {wanted!r} "
-                           f"(known: {', '.join(s.name for s in sources)})")
+        raise SourcesError(
+            f"no source or tag named {wanted!r} (known: {', '.join(s.name for s in sources)})"
+        )
     return chosen
 
 

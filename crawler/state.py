@@ -108,8 +108,9 @@ class CrawlState:
         self.db.close()
 
     # -- articles ---------------------------------------------------------------------
-    def page_due(self, url: str, recheck_days: float | None, error_retry_hours: float
-                 ) -> tuple[bool, Validators | None, float | None]:
+    def page_due(
+        self, url: str, recheck_days: float | None, error_retry_hours: float
+    ) -> tuple[bool, Validators | None, float | None]:
         """Should this article URL be fetched, with which validators? (+ when finished)"""
         row = self.db.execute(
             "SELECT status, etag, last_modified, finished_at FROM pages WHERE url = ?",
@@ -133,8 +134,10 @@ class CrawlState:
             self.db.executemany(
                 "INSERT OR REPLACE INTO pages (url, status, error_kind, article_id, etag, "
                 "last_modified, finished_at) VALUES (?, ?, NULL, ?, ?, ?, ?)",
-                [(url_key(p.url), p.status, p.article_id, p.etag, p.last_modified, now)
-                 for p in pages],
+                [
+                    (url_key(p.url), p.status, p.article_id, p.etag, p.last_modified, now)
+                    for p in pages
+                ],
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles (id, content_hash, url, staged_at) "
@@ -151,8 +154,9 @@ class CrawlState:
 
     def touch(self, url: str) -> None:
         """A rechecked article answered 304: restart its recheck clock."""
-        self.db.execute("UPDATE pages SET finished_at = ? WHERE url = ?",
-                        (time.time(), url_key(url)))
+        self.db.execute(
+            "UPDATE pages SET finished_at = ? WHERE url = ?", (time.time(), url_key(url))
+        )
 
     def known_article(self, article_id: str, content_hash: str | None) -> bool:
         row = self.db.execute(
@@ -173,14 +177,22 @@ class CrawlState:
         ).fetchone()
         if row is None or row[3] is None:
             return None
-        return CachedListing(Validators(row[0], row[1]), row[2] or "text/html",
-                             zlib.decompress(row[3]))
+        return CachedListing(
+            Validators(row[0], row[1]), row[2] or "text/html", zlib.decompress(row[3])
+        )
 
-    def store_listing(self, url: str, validators: Validators, content_type: str,
-                      body: bytes) -> None:
+    def store_listing(
+        self, url: str, validators: Validators, content_type: str, body: bytes
+    ) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO listings (url, etag, last_modified, content_type, body, "
             "fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (url_key(url), validators.etag, validators.last_modified, content_type,
-             zlib.compress(body), time.time()),
+            (
+                url_key(url),
+                validators.etag,
+                validators.last_modified,
+                content_type,
+                zlib.compress(body),
+                time.time(),
+            ),
         )

@@ -43,8 +43,9 @@ def write_summary(staging_dir: Path, summary: CrawlSummary) -> Path:
     staging_dir.mkdir(parents=True, exist_ok=True)
     final = run_file(staging_dir, summary.run_id)
     tmp = final.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=1),
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     os.replace(tmp, final)
     return final
 

@@ -182,8 +182,11 @@ def run(
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help="Crawl only this source.")] = None,
     db: DbOption = None,
-    redis: Annotated[str | None, typer.Option(
-        "--redis", help="Crawl as one worker of a distributed crawl (redis://HOST:PORT/DB).")
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            "--redis", help="Crawl as one worker of a distributed crawl (redis://HOST:PORT/DB)."
+        ),
     ] = None,
 ) -> None:
     """Crawl the configured sources, extract events and load them, with a summary."""
@@ -191,8 +194,9 @@ def run(
     if sources is not None and not sources.is_file():
         raise fail(f"--sources {sources}: no such file")
     with clear_errors(), run_lock(path):  # overlapping (scheduled) runs: the second stops
-        crawl, counts = crawl_and_load(path, kind="run", sources=sources, site=site,
-                                       redis_url=redis)
+        crawl, counts = crawl_and_load(
+            path, kind="run", sources=sources, site=site, redis_url=redis
+        )
     _print_run_summary(crawl, counts)
 
 

@@ -165,8 +165,9 @@ def _weekdays(items: list[CronItem], every: str) -> str:
 # -- what is run --------------------------------------------------------------------------
 
 
-def run_argv(db: Path, sources: Path | None = None, site: str | None = None,
-             redis: str | None = None) -> list[str]:
+def run_argv(
+    db: Path, sources: Path | None = None, site: str | None = None, redis: str | None = None
+) -> list[str]:
     """The command a scheduled run executes: this installation's giaouoc, absolute paths."""
     script = Path(sys.executable).with_name("giaouoc")
     argv = [str(script)] if script.is_file() else [sys.executable, "-m", "pipelines.cli"]
@@ -325,8 +326,11 @@ def schedule(
         Path | None, typer.Option("--sources", help="Sources file (default data/sources.yaml).")
     ] = None,
     site: Annotated[str | None, typer.Option("--site", help="Crawl only this source.")] = None,
-    redis: Annotated[str | None, typer.Option(
-        "--redis", help="Run as a worker of a distributed crawl (redis://HOST:PORT/DB).")
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            "--redis", help="Run as a worker of a distributed crawl (redis://HOST:PORT/DB)."
+        ),
     ] = None,
     name: Annotated[
         str, typer.Option("--name", help="Name of the entry (systemd unit / crontab tag).")

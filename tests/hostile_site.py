@@ -45,25 +45,29 @@ LISTING = "/tin/"
 
 
 def article_page(title: str, body: str) -> bytes:
-    return (f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{title}"
-            f"</title></head><body><article><h1 class='title'>{title}</h1>"
-            f"<div class='content'><p>{body}</p><p>{body}</p></div></article></body></html>"
-            ).encode()
+    return (
+        f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{title}"
+        f"</title></head><body><article><h1 class='title'>{title}</h1>"
+        f"<div class='content'><p>{body}</p><p>{body}</p></div></article></body></html>"
+    ).encode()
 
 
 def listing_page(page: int) -> bytes:
     links = [*GOOD, *TRAPS.values()] if page == 1 else list(GOOD)
     items = "".join(f"<li><a href='{u}'>Bài {i}</a> 01/03/2025</li>" for i, u in enumerate(links))
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Tin tức - trang {page}"
-            f"</title></head><body><ul>{items}</ul>"
-            f"<a class='next' href='{LISTING}?trang={page + 1}'>Trang sau</a></body></html>"
-            ).encode()
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Tin tức - trang {page}"
+        f"</title></head><body><ul>{items}</ul>"
+        f"<a class='next' href='{LISTING}?trang={page + 1}'>Trang sau</a></body></html>"
+    ).encode()
 
 
 @cache
 def huge_page() -> bytes:
-    paragraph = ("<p>Đoạn văn lặp lại để trang nặng hai mươi megabyte, "
-                 "như một trang lỗi của hệ thống quản trị nội dung.</p>\n").encode()
+    paragraph = (
+        "<p>Đoạn văn lặp lại để trang nặng hai mươi megabyte, "
+        "như một trang lỗi của hệ thống quản trị nội dung.</p>\n"
+    ).encode()
     head = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Rat lon</title></head><body>"
     return head + paragraph * (HUGE_BYTES // len(paragraph) + 1) + b"</body></html>"
 
@@ -131,8 +135,9 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
             if path == TRAPS["bomb"]:
                 return self._send(200, gzip_bomb(), headers={"Content-Encoding": "gzip"})
             if path.startswith("/tin/vong-"):
-                return self._redirect("/tin/vong-2.html" if path.endswith("1.html")
-                                      else "/tin/vong-1.html")
+                return self._redirect(
+                    "/tin/vong-2.html" if path.endswith("1.html") else "/tin/vong-1.html"
+                )
             if path.startswith("/tin/chuyen-"):
                 n = int(re.search(r"(\d+)", path)[1])  # type: ignore[index]
                 return self._redirect(f"/tin/chuyen-{n + 1}.html")
@@ -146,8 +151,14 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def _send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
-                  headers: dict[str, str] | None = None, sized: bool = True) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str = "text/html; charset=utf-8",
+            headers: dict[str, str] | None = None,
+            sized: bool = True,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             if sized:

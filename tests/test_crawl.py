@@ -50,8 +50,12 @@ def slug_of(article: Article) -> str:
 
 
 def crawl(server: SampleServer, db: Path, **settings: object):
-    return run_crawl(db=db, base_url_overrides={"sample": server.base_url},
-                     settings_overrides={**FAST_CRAWL, **settings}, progress=False)
+    return run_crawl(
+        db=db,
+        base_url_overrides={"sample": server.base_url},
+        settings_overrides={**FAST_CRAWL, **settings},
+        progress=False,
+    )
 
 
 @dataclass
@@ -90,15 +94,22 @@ def test_every_allowed_article_is_fetched_exactly_once(full: FullCrawl) -> None:
 
 def test_no_page_is_fetched_twice(full: FullCrawl) -> None:
     repeated = {p: n for p, n in Counter(r.path for r in full.log).items() if n > 1}
-    allowed = {u for slug, urls in URLS.items() for u in urls
-               if BY_SLUG[slug].flaky or BY_SLUG[slug].truncated}
+    allowed = {
+        u
+        for slug, urls in URLS.items()
+        for u in urls
+        if BY_SLUG[slug].flaky or BY_SLUG[slug].truncated
+    }
     assert set(repeated) <= allowed
 
 
 def test_disallowed_path_is_never_fetched(full: FullCrawl, sample_server: SampleServer) -> None:
     robots = (sample_server.root / "robots.txt").read_text(encoding="utf-8")
-    disallowed = [line.split(":", 1)[1].strip() for line in robots.splitlines()
-                  if line.startswith("Disallow:")]
+    disallowed = [
+        line.split(":", 1)[1].strip()
+        for line in robots.splitlines()
+        if line.startswith("Disallow:")
+    ]
     private = [u for slug, urls in URLS.items() if BY_SLUG[slug].private for u in urls]
     assert private and all(any(u.startswith(d) for d in disallowed) for u in private)
     assert not [r.path for r in full.log if any(r.path.startswith(d) for d in disallowed)]
@@ -106,7 +117,8 @@ def test_disallowed_path_is_never_fetched(full: FullCrawl, sample_server: Sample
 
 
 def test_each_article_is_stored_once_with_the_duplicate_under_its_canonical_url(
-        full: FullCrawl) -> None:
+    full: FullCrawl,
+) -> None:
     slugs = [slug_of(a) for a in full.articles]
     assert sorted(slugs) == sorted(STORED)
     assert len({a.id for a in full.articles}) == len(full.articles)
@@ -130,8 +142,9 @@ def test_404_and_truncated_page_are_errors_not_crashes(full: FullCrawl) -> None:
     assert on_disk == full.summary
 
 
-def test_legacy_encoded_page_reads_as_correct_vietnamese(full: FullCrawl,
-                                                         sample_server: SampleServer) -> None:
+def test_legacy_encoded_page_reads_as_correct_vietnamese(
+    full: FullCrawl, sample_server: SampleServer
+) -> None:
     legacy = next(a for a in CONTENT if a.legacy_encoding)
     raw = [(sample_server.root / r) for r in _files_of(sample_server, URLS[legacy.slug][0])][0]
     with pytest.raises(UnicodeDecodeError):
@@ -148,8 +161,9 @@ def test_articles_carry_text_dates_and_provenance(full: FullCrawl) -> None:
         source = BY_SLUG[slug_of(article)]
         paragraphs = [unicodedata.normalize("NFC", p) for p in source.paragraphs]
         assert article.title == source.title
-        assert article.text == "\n\n".join([source.title, *paragraphs]) or \
-            article.text.startswith("\n\n".join([source.title, *paragraphs]) + "\n\n")
+        assert article.text == "\n\n".join([source.title, *paragraphs]) or article.text.startswith(
+            "\n\n".join([source.title, *paragraphs]) + "\n\n"
+        )
         assert article.published == source.published.date()  # never the "today" banner
         assert article.content_hash == hashlib.sha1(article.text.encode()).hexdigest()
         assert article.site and article.site.startswith("sample-")
@@ -165,19 +179,27 @@ def _files_of(server: SampleServer, url: str) -> list[str]:
 
 # -- a second crawl after one new article -----------------------------------------------
 def test_second_crawl_fetches_only_the_new_article_and_listings(
-        fresh_sample_server: SampleServer, tmp_path: Path) -> None:
+    fresh_sample_server: SampleServer, tmp_path: Path
+) -> None:
     db = tmp_path / "giaouoc.duckdb"
     crawl(fresh_sample_server, db)
     first = staged(db)
 
     newest = max(a.published for a in CONTENT)
     new = SampleArticle(
-        slug="cum-thi-dua-cac-xa-ven-bien-ky-ket-giao-uoc-thi-dua", site="newspaper",
-        title="Cụm thi đua các xã ven biển ký kết giao ước thi đua", category="thoi-su",
-        published=newest, kind="signing", author="Hải Đăng",  # same "today" banner
-        paragraphs=["Sáng nay, Cụm thi đua các xã ven biển tổ chức hội nghị ký kết giao ước "
-                    "thi đua với năm xã thành viên.",
-                    "Các xã thống nhất lấy công tác bảo vệ nguồn lợi thủy sản làm trọng tâm."])
+        slug="cum-thi-dua-cac-xa-ven-bien-ky-ket-giao-uoc-thi-dua",
+        site="newspaper",
+        title="Cụm thi đua các xã ven biển ký kết giao ước thi đua",
+        category="thoi-su",
+        published=newest,
+        kind="signing",
+        author="Hải Đăng",  # same "today" banner
+        paragraphs=[
+            "Sáng nay, Cụm thi đua các xã ven biển tổ chức hội nghị ký kết giao ước "
+            "thi đua với năm xã thành viên.",
+            "Các xã thống nhất lấy công tác bảo vệ nguồn lợi thủy sản làm trọng tâm.",
+        ],
+    )
     render_site(fresh_sample_server.root, articles=[*CONTENT, new])
     new_url = article_urls([*CONTENT, new])[new.slug][0]
     fresh_sample_server.clear_log()
@@ -192,18 +214,28 @@ def test_second_crawl_fetches_only_the_new_article_and_listings(
     assert others and all(fresh_sample_server.route(p) for p in others)  # listings etc.
     assert summary.articles == 1 and summary.errors_by_kind == {}
     assert summary.not_modified > 0  # unchanged listings answered 304
-    assert [a.title for a in staged(db)[len(first):]] == [new.title]
+    assert [a.title for a in staged(db)[len(first) :]] == [new.title]
 
 
 # -- a crawl killed with SIGKILL, then restarted --------------------------------------------
 def test_killed_crawl_resumes_without_refetching_finished_pages(
-        fresh_sample_server: SampleServer, tmp_path: Path) -> None:
+    fresh_sample_server: SampleServer, tmp_path: Path
+) -> None:
     db = tmp_path / "giaouoc.duckdb"
-    slow = {**FAST_CRAWL, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0.05,
-            "DOWNLOAD_DELAY_JITTER": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-            "GIAOUOC_BATCH_SIZE": 3}
-    cmd = crawl_command(db=db, run_id="killed", settings_overrides=slow,
-                        base_url_overrides={"sample": fresh_sample_server.base_url})
+    slow = {
+        **FAST_CRAWL,
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0.05,
+        "DOWNLOAD_DELAY_JITTER": 0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "GIAOUOC_BATCH_SIZE": 3,
+    }
+    cmd = crawl_command(
+        db=db,
+        run_id="killed",
+        settings_overrides=slow,
+        base_url_overrides={"sample": fresh_sample_server.base_url},
+    )
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while len(pending_batches(staging_dir_for(db))) < 2 and proc.poll() is None:
@@ -227,20 +259,30 @@ def test_killed_crawl_resumes_without_refetching_finished_pages(
 
 
 # -- --since -----------------------------------------------------------------------------
-def test_since_skips_older_articles_listed_with_their_dates(fresh_sample_server: SampleServer,
-                                               tmp_path: Path) -> None:
+def test_since_skips_older_articles_listed_with_their_dates(
+    fresh_sample_server: SampleServer, tmp_path: Path
+) -> None:
     dates = sorted(a.published.date() for a in CONTENT)
     since = dates[len(dates) // 2]
     db = tmp_path / "giaouoc.duckdb"
-    summary = run_crawl(db=db, since=since, base_url_overrides={
-        "sample": fresh_sample_server.base_url}, settings_overrides=FAST_CRAWL, progress=False)
+    summary = run_crawl(
+        db=db,
+        since=since,
+        base_url_overrides={"sample": fresh_sample_server.base_url},
+        settings_overrides=FAST_CRAWL,
+        progress=False,
+    )
 
     articles = staged(db)
     assert articles and all(a.published and a.published >= since for a in articles)
     newer = {a.slug for a in CONTENT if a.published.date() >= since} & STORED
     assert {slug_of(a) for a in articles} == newer
-    older_pages = {u for slug, urls in URLS.items() for u in urls
-                   if BY_SLUG[slug].published.date() < since and not BY_SLUG[slug].private}
+    older_pages = {
+        u
+        for slug, urls in URLS.items()
+        for u in urls
+        if BY_SLUG[slug].published.date() < since and not BY_SLUG[slug].private
+    }
     fetched_older = older_pages & set(fresh_sample_server.paths())
     assert len(fetched_older) < len(older_pages) / 2  # only undated sidebar links
     assert summary.finish_reason == "finished"

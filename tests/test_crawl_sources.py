@@ -42,18 +42,22 @@ def test_default_selection_is_the_offline_sample_site() -> None:
     assert resolved.allowed_domains == ["127.0.0.1"]
 
 
-@pytest.mark.parametrize(("text", "complaint"), [
-    ("sources: [ {name: x", "not valid YAML"),
-    (GOOD.replace("    article_patterns: ['-post\\d+\\.html$']\n", ""), "article_patterns"),
-    (GOOD.replace("-post\\d+", "-post(\\d+"), "bad regex"),
-    (GOOD.replace("https://demo.gov.vn", "demo.gov.vn"), "base_url"),
-    (GOOD + GOOD.replace("sources:\n", ""), "duplicate source names"),
-    (GOOD.replace("type: listing", "type: forum"), "start.0.type"),
-    (GOOD + "    selectors: {body: 'div[['}\n", "bad body selector"),
-    (GOOD + "    examples: ['https://demo.gov.vn/khong-phai-bai.html']\n", "matches no"),
-])
-def test_a_bad_sources_file_fails_with_one_clear_line(tmp_path: Path, text: str,
-                                                       complaint: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("sources: [ {name: x", "not valid YAML"),
+        (GOOD.replace("    article_patterns: ['-post\\d+\\.html$']\n", ""), "article_patterns"),
+        (GOOD.replace("-post\\d+", "-post(\\d+"), "bad regex"),
+        (GOOD.replace("https://demo.gov.vn", "demo.gov.vn"), "base_url"),
+        (GOOD + GOOD.replace("sources:\n", ""), "duplicate source names"),
+        (GOOD.replace("type: listing", "type: forum"), "start.0.type"),
+        (GOOD + "    selectors: {body: 'div[['}\n", "bad body selector"),
+        (GOOD + "    examples: ['https://demo.gov.vn/khong-phai-bai.html']\n", "matches no"),
+    ],
+)
+def test_a_bad_sources_file_fails_with_one_clear_line(
+    tmp_path: Path, text: str, complaint: str
+) -> None:
     bad = tmp_path / "sources.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(SourcesError) as err:
@@ -64,11 +68,13 @@ def test_a_bad_sources_file_fails_with_one_clear_line(tmp_path: Path, text: str,
 
 def test_cli_refuses_a_bad_sources_file_without_touching_the_db(tmp_path: Path) -> None:
     bad = tmp_path / "broken.yaml"
-    bad.write_text(GOOD.replace("allowed_domains: [demo.gov.vn]", "allowed_domains: []"),
-                   encoding="utf-8")
+    bad.write_text(
+        GOOD.replace("allowed_domains: [demo.gov.vn]", "allowed_domains: []"), encoding="utf-8"
+    )
     db = tmp_path / "g.duckdb"
-    result = CliRunner().invoke(app, ["crawl", "--sources", str(bad), "--db", str(db),
-                                      "--no-progress"])
+    result = CliRunner().invoke(
+        app, ["crawl", "--sources", str(bad), "--db", str(db), "--no-progress"]
+    )
     assert result.exit_code == 2
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and "broken.yaml" in lines[0] and "allowed_domains" in lines[0]

@@ -37,8 +37,9 @@ from pipelines.loader import Loader
 from pipelines.staging import pending_batches, read_batch
 from pipelines.table_docs import TABLES
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
-                                reason="redis-server not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("redis-server") is None, reason="redis-server not installed"
+)
 redis = pytest.importorskip("redis")
 
 GIAOUOC = [sys.executable, "-m", "pipelines.cli"]
@@ -52,9 +53,22 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port = probe.getsockname()[1]
     folder = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
     for _ in range(100):
@@ -112,8 +126,9 @@ class Reference:
 
 
 def fetches(server: SampleServer) -> Counter:
-    return Counter((r.path, r.status) for r in server.requests
-                   if r.method == "GET" and r.path != "/robots.txt")
+    return Counter(
+        (r.path, r.status) for r in server.requests if r.method == "GET" and r.path != "/robots.txt"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +137,12 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     tmp = tmp_path_factory.mktemp("single")
     db = tmp / "g.duckdb"
     with SampleServer(copy_site(tmp / "www")) as server:
-        summary = run_crawl(db=db, base_url_overrides={"sample": server.base_url},
-                            settings_overrides=FAST_CRAWL, progress=False)
+        summary = run_crawl(
+            db=db,
+            base_url_overrides={"sample": server.base_url},
+            settings_overrides=FAST_CRAWL,
+            progress=False,
+        )
         seen = fetches(server)
         port = server.httpd.server_address[1]
     ids = set(staged_ids(db))
@@ -132,21 +151,40 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     return Reference(seen, snapshot(db), ids, port)
 
 
-def worker(server: SampleServer, db: Path, run_id: str, url: str, *, via_cli: bool = False,
-           **settings: object) -> subprocess.Popen:
+def worker(
+    server: SampleServer,
+    db: Path,
+    run_id: str,
+    url: str,
+    *,
+    via_cli: bool = False,
+    **settings: object,
+) -> subprocess.Popen:
     """A crawl worker process: `giaouoc crawl --redis URL` itself, or the crawl process
     `run_crawl(redis_url=...)` starts (whose run id the test then knows)."""
     from crawler.distributed import redis_settings
 
     overrides = {**FAST_CRAWL, "GIAOUOC_REDIS_LEASE_SECONDS": LEASE_SECONDS, **settings}
     if via_cli:
-        command = [*GIAOUOC, "crawl", "--redis", url, "--db", str(db), "--no-progress",
-                   "--base", f"sample={server.base_url}",
-                   *[a for k, v in overrides.items() for a in ("--set", f"{k}={json.dumps(v)}")]]
+        command = [
+            *GIAOUOC,
+            "crawl",
+            "--redis",
+            url,
+            "--db",
+            str(db),
+            "--no-progress",
+            "--base",
+            f"sample={server.base_url}",
+            *[a for k, v in overrides.items() for a in ("--set", f"{k}={json.dumps(v)}")],
+        ]
     else:
-        command = crawl_command(db=db, run_id=run_id,
-                                base_url_overrides={"sample": server.base_url},
-                                settings_overrides={**redis_settings(url), **overrides})
+        command = crawl_command(
+            db=db,
+            run_id=run_id,
+            base_url_overrides={"sample": server.base_url},
+            settings_overrides={**redis_settings(url), **overrides},
+        )
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -177,18 +215,22 @@ def staged_ids(db: Path) -> list[str]:
 
 
 def test_two_workers_fetch_every_page_once_in_total(
-        tmp_path: Path, redis_url: str, frontier: redis.Redis, reference: Reference) -> None:
+    tmp_path: Path, redis_url: str, frontier: redis.Redis, reference: Reference
+) -> None:
     dbs = [tmp_path / "w1" / "g.duckdb", tmp_path / "w2" / "g.duckdb"]
     with reference.serve(tmp_path) as server:
-        workers = [worker(server, dbs[0], "w1", redis_url),
-                   worker(server, dbs[1], "w2", redis_url, via_cli=True)]
+        workers = [
+            worker(server, dbs[0], "w1", redis_url),
+            worker(server, dbs[1], "w2", redis_url, via_cli=True),
+        ]
         for process in workers:
             finish(process)
         seen = fetches(server)
 
     assert seen == reference.fetches  # each page once in total (retries as one process)
-    summaries = [read_summary(path) for db in dbs
-                 for path in staging_dir_for(db).glob("run-*.json")]
+    summaries = [
+        read_summary(path) for db in dbs for path in staging_dir_for(db).glob("run-*.json")
+    ]
     assert len(summaries) == 2
     assert all(s.pages > 0 for s in summaries), [s.pages for s in summaries]
     # The same article under two URLs may be staged by both workers (each knows only
@@ -199,10 +241,14 @@ def test_two_workers_fetch_every_page_once_in_total(
 
 
 def test_killing_a_worker_mid_crawl_loses_no_article(
-        tmp_path: Path, redis_url: str, frontier: redis.Redis, reference: Reference) -> None:
+    tmp_path: Path, redis_url: str, frontier: redis.Redis, reference: Reference
+) -> None:
     dbs = [tmp_path / "victim" / "g.duckdb", tmp_path / "survivor" / "g.duckdb"]
-    slow = {"DOWNLOAD_DELAY": 0.05, "RANDOMIZE_DOWNLOAD_DELAY": False,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+    slow = {
+        "DOWNLOAD_DELAY": 0.05,
+        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    }
     with reference.serve(tmp_path) as server:
         victim = worker(server, dbs[0], "victim", redis_url, **slow)
         survivor = worker(server, dbs[1], "survivor", redis_url, **slow)
@@ -229,9 +275,19 @@ def test_unreachable_redis_is_one_clear_line(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    done = subprocess.run([*GIAOUOC, "crawl", "--redis", f"redis://127.0.0.1:{port}/0",
-                           "--db", str(tmp_path / "g.duckdb")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            *GIAOUOC,
+            "crawl",
+            "--redis",
+            f"redis://127.0.0.1:{port}/0",
+            "--db",
+            str(tmp_path / "g.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith(f"error: --redis redis://127.0.0.1:{port}/0: no Redis answers there")

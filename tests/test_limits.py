@@ -28,8 +28,13 @@ from pipelines.staging import pending_batches
 from pipelines.synthetic import RecordedExtractor, synthetic_pairs
 
 LISTING_LIMIT = 12  # this test's GIAOUOC_MAX_LISTING_PAGES (the default is far higher)
-EXPECTED_ERRORS = {"too_large": 3, "not_html": 1, "redirect_loop": 1,
-                   "too_many_redirects": 1, "listing_limit": 1}
+EXPECTED_ERRORS = {
+    "too_large": 3,
+    "not_html": 1,
+    "redirect_loop": 1,
+    "too_many_redirects": 1,
+    "listing_limit": 1,
+}
 
 
 @dataclass
@@ -49,16 +54,20 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileRun:
     db = root / "g.duckdb"
     pairs = list(synthetic_pairs(40, seed=5))
     Loader(db, extractor=RecordedExtractor({a.id: r for a, r in pairs})).load_articles(
-        a for a, _ in pairs)
+        a for a, _ in pairs
+    )
     before = snapshot(db)
     sources = root / "sources.yaml"
     sources.write_text(SOURCES_YAML, encoding="utf-8")
     with HostileSite() as site:
-        summary = run_crawl(sources=sources, site="hostile", db=db,
-                            base_url_overrides={"hostile": site.base_url},
-                            settings_overrides={**FAST_CRAWL,
-                                                "GIAOUOC_MAX_LISTING_PAGES": LISTING_LIMIT},
-                            progress=False)
+        summary = run_crawl(
+            sources=sources,
+            site="hostile",
+            db=db,
+            base_url_overrides={"hostile": site.base_url},
+            settings_overrides={**FAST_CRAWL, "GIAOUOC_MAX_LISTING_PAGES": LISTING_LIMIT},
+            progress=False,
+        )
         hits, listing_pages = dict(site.hits), site.listing_pages_served()
     loaded = Loader(db).load_staged(staging_dir_for(db))
     return HostileRun(db, before, snapshot(db), summary, loaded, hits, listing_pages)
@@ -72,8 +81,9 @@ def test_every_trap_is_a_recorded_error_of_its_kind(hostile: HostileRun) -> None
 def test_the_errors_reach_crawl_runs(hostile: HostileRun) -> None:
     con = duckdb.connect(str(hostile.db), read_only=True)
     try:
-        rows = con.execute("SELECT errors, errors_by_kind FROM crawl_runs WHERE kind = 'crawl'"
-                           ).fetchall()
+        rows = con.execute(
+            "SELECT errors, errors_by_kind FROM crawl_runs WHERE kind = 'crawl'"
+        ).fetchall()
     finally:
         con.close()
     assert len(rows) == 1

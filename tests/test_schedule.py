@@ -29,10 +29,12 @@ HOLD_LOCK = (
 )
 
 
-def giaouoc(*args: str, env: dict | None = None, cwd: Path | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GIAOUOC, *args], capture_output=True, text=True, timeout=120,
-                          env=env, cwd=cwd)
+def giaouoc(
+    *args: str, env: dict | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*GIAOUOC, *args], capture_output=True, text=True, timeout=120, env=env, cwd=cwd
+    )
 
 
 @pytest.fixture
@@ -40,8 +42,9 @@ def held_lock(tmp_path: Path):
     """A child process holding the run lock of a database; yields (db, process)."""
     db = tmp_path / "data" / "g.duckdb"
     db.parent.mkdir()
-    child = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db)],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db)], stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout and child.stdout.readline().strip() == "held"
     yield db, child
     child.kill()
@@ -52,8 +55,16 @@ def held_lock(tmp_path: Path):
 def test_cron_line_names_the_schedule_and_absolute_paths(tmp_path: Path) -> None:
     sources = tmp_path / "my sources.yaml"
     sources.write_text("sources: []\n", encoding="utf-8")
-    done = giaouoc("schedule", "--every", "*/30 6-22 * * 1-5", "--db", "rel/g.duckdb",
-                   "--sources", str(sources), cwd=tmp_path)
+    done = giaouoc(
+        "schedule",
+        "--every",
+        "*/30 6-22 * * 1-5",
+        "--db",
+        "rel/g.duckdb",
+        "--sources",
+        str(sources),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     line = done.stdout.strip()
     assert line.startswith("*/30 6-22 * * 1-5 cd ")
@@ -62,22 +73,26 @@ def test_cron_line_names_the_schedule_and_absolute_paths(tmp_path: Path) -> None
     assert f">> {tmp_path / 'rel' / 'g.duckdb.run.log'} 2>&1" in line
 
 
-@pytest.mark.parametrize("every, expected", [("hourly", "17 * * * *"), ("DAILY", "17 3 * * *"),
-                                             ("weekly", "17 3 * * 1")])
+@pytest.mark.parametrize(
+    "every, expected", [("hourly", "17 * * * *"), ("DAILY", "17 3 * * *"), ("weekly", "17 3 * * 1")]
+)
 def test_presets(every: str, expected: str, tmp_path: Path) -> None:
     done = giaouoc("schedule", "--every", every, "--db", str(tmp_path / "g.duckdb"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(expected + " cd ")
 
 
-@pytest.mark.parametrize("every, complaint", [
-    ("sometimes", "not one of hourly, daily, weekly nor a cron expression"),
-    ("61 * * * *", "minute 61 is outside 0-59"),
-    ("0 5-2 * * *", "hour range 5-2 runs backwards"),
-    ("0 0 * 13 *", "month 13 is outside 1-12"),
-    ("*/0 * * * *", "minute step 0 never repeats"),
-    ("0 0 L * *", "day of month 'L' is not a cron field"),
-])
+@pytest.mark.parametrize(
+    "every, complaint",
+    [
+        ("sometimes", "not one of hourly, daily, weekly nor a cron expression"),
+        ("61 * * * *", "minute 61 is outside 0-59"),
+        ("0 5-2 * * *", "hour range 5-2 runs backwards"),
+        ("0 0 * 13 *", "month 13 is outside 1-12"),
+        ("*/0 * * * *", "minute step 0 never repeats"),
+        ("0 0 L * *", "day of month 'L' is not a cron field"),
+    ],
+)
 def test_bad_schedules_fail_with_one_line(every: str, complaint: str, tmp_path: Path) -> None:
     done = giaouoc("schedule", "--every", every, "--db", str(tmp_path / "g.duckdb"))
     assert done.returncode == 2
@@ -87,17 +102,29 @@ def test_bad_schedules_fail_with_one_line(every: str, complaint: str, tmp_path: 
 
 
 def test_bad_format_name_and_sources_are_named(tmp_path: Path) -> None:
-    for args, start in ((["--format", "at"], "error: --format 'at'"),
-                        (["--name", "../evil"], "error: --name '../evil'"),
-                        (["--sources", str(tmp_path / "none.yaml")], "error: --sources")):
+    for args, start in (
+        (["--format", "at"], "error: --format 'at'"),
+        (["--name", "../evil"], "error: --name '../evil'"),
+        (["--sources", str(tmp_path / "none.yaml")], "error: --sources"),
+    ):
         done = giaouoc("schedule", *args, "--db", str(tmp_path / "g.duckdb"))
         assert done.returncode == 2 and done.stderr.startswith(start), done.stderr
 
 
 def test_cron_d_file_is_installed_into_the_target_dir(tmp_path: Path) -> None:
     target = tmp_path / "cron.d"
-    args = ["schedule", "--every", "hourly", "--db", str(tmp_path / "g.duckdb"), "--install",
-            "--target-dir", str(target), "--name", "giaouoc-nightly"]
+    args = [
+        "schedule",
+        "--every",
+        "hourly",
+        "--db",
+        str(tmp_path / "g.duckdb"),
+        "--install",
+        "--target-dir",
+        str(target),
+        "--name",
+        "giaouoc-nightly",
+    ]
     done = giaouoc(*args)
     assert done.returncode == 0, done.stderr
     rows = (target / "giaouoc-nightly").read_text(encoding="utf-8").splitlines()
@@ -112,16 +139,23 @@ def test_user_crontab_install_without_crontab_says_what_to_do(tmp_path: Path) ->
     env = {**os.environ, "PATH": str(tmp_path)}  # no crontab on this PATH
     done = giaouoc("schedule", "--install", "--db", str(tmp_path / "g.duckdb"), env=env)
     assert done.returncode == 2
-    assert done.stderr.strip() == ("error: 'crontab' not found: install cron, or use --format "
-                                   "systemd, or --target-dir to write a cron.d file")
+    assert done.stderr.strip() == (
+        "error: 'crontab' not found: install cron, or use --format "
+        "systemd, or --target-dir to write a cron.d file"
+    )
 
 
 def test_merged_crontab_replaces_only_our_entry() -> None:
     mine = f"{MARKER}giaouoc-run"
     existing = f"MAILTO=ops\n0 1 * * * backup\n{mine}\n17 3 * * * old giaouoc\n5 5 * * * other\n"
     merged = merged_crontab(existing, "giaouoc-run", "17 * * * * new giaouoc")
-    assert merged.splitlines() == ["MAILTO=ops", "0 1 * * * backup", "5 5 * * * other",
-                                   mine, "17 * * * * new giaouoc"]
+    assert merged.splitlines() == [
+        "MAILTO=ops",
+        "0 1 * * * backup",
+        "5 5 * * * other",
+        mine,
+        "17 * * * * new giaouoc",
+    ]
     assert merged_crontab(merged, "giaouoc-run", "17 * * * * new giaouoc") == merged
     other = merged_crontab(merged, "second", "1 1 * * * x")
     assert other.startswith(merged) and other.endswith(f"{MARKER}second\n1 1 * * * x\n")
@@ -146,8 +180,9 @@ def test_on_calendar_translation(every: str, calendar: str) -> None:
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
 @pytest.mark.parametrize("every", [every for every, _ in CALENDARS])
 def test_systemd_accepts_the_calendar(every: str) -> None:
-    done = subprocess.run(["systemd-analyze", "calendar", on_calendar(every)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["systemd-analyze", "calendar", on_calendar(every)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "Next elapse" in done.stdout
 
@@ -160,8 +195,18 @@ def test_day_of_month_and_week_together_cannot_be_a_timer() -> None:
 def test_systemd_units_are_installed_into_the_target_dir(tmp_path: Path) -> None:
     target = tmp_path / "units"
     db = tmp_path / "a dir" / "g.duckdb"
-    done = giaouoc("schedule", "--format", "systemd", "--every", "weekly", "--db", str(db),
-                   "--install", "--target-dir", str(target))
+    done = giaouoc(
+        "schedule",
+        "--format",
+        "systemd",
+        "--every",
+        "weekly",
+        "--db",
+        str(db),
+        "--install",
+        "--target-dir",
+        str(target),
+    )
     assert done.returncode == 0, done.stderr
     assert "systemctl --user enable --now giaouoc-run.timer" in done.stdout
     service = (target / "giaouoc-run.service").read_text(encoding="utf-8")
@@ -194,8 +239,9 @@ def test_a_killed_holder_leaves_no_stale_lock(held_lock) -> None:
 
 def test_waiting_for_the_lock_gets_it_when_the_holder_finishes(held_lock) -> None:
     db, child = held_lock
-    killer = subprocess.Popen([sys.executable, "-c",
-                               f"import os,time; time.sleep(0.5); os.kill({child.pid}, 9)"])
+    killer = subprocess.Popen(
+        [sys.executable, "-c", f"import os,time; time.sleep(0.5); os.kill({child.pid}, 9)"]
+    )
     with run_lock(db, wait=60):
         pass
     killer.wait()
@@ -214,5 +260,4 @@ def test_scheduled_run_stops_at_once_while_another_run_holds_the_database(held_l
     assert len(log) == 1
     assert log[0].startswith(f"error: database {db} is busy: another giaouoc run holds")
     assert f"PID {child.pid}" in log[0]
-    assert sorted(p.name for p in db.parent.iterdir()) == ["g.duckdb.run.lock",
-                                                           "g.duckdb.run.log"]
+    assert sorted(p.name for p in db.parent.iterdir()) == ["g.duckdb.run.lock", "g.duckdb.run.log"]

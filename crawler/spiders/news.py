@@ -66,9 +66,14 @@ def _first_date(text: str) -> date | None:
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, sources: str | None = None, site: str | None = None,
-                 since: str | date | None = None, base: str | dict | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        sources: str | None = None,
+        site: str | None = None,
+        since: str | date | None = None,
+        base: str | dict | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         placeholders = placeholders_for(parse_base(base))
         chosen = select_sources(load_sources(sources), site)
@@ -88,11 +93,18 @@ class NewsSpider(scrapy.Spider):
                 yield self._request(entry.url, source, entry.type)
 
     def _request(self, url: str, source: Source, kind: str, **meta: Any) -> scrapy.Request:
-        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
-                    "article": self.parse_article}.get(kind, self.parse_listing)
-        return scrapy.Request(url, callback=callback, errback=self.on_error,
-                              priority=10 if kind == "article" else 0,  # finish pages early
-                              meta={KIND: kind, SOURCE: source.name, **meta})
+        callback = {
+            "sitemap": self.parse_sitemap,
+            "feed": self.parse_feed,
+            "article": self.parse_article,
+        }.get(kind, self.parse_listing)
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            priority=10 if kind == "article" else 0,  # finish pages early
+            meta={KIND: kind, SOURCE: source.name, **meta},
+        )
 
     def _too_old(self, day: date | None) -> bool:
         return bool(self.since and day and day < self.since)
@@ -143,7 +155,7 @@ class NewsSpider(scrapy.Spider):
             url = (item.xpath("link/text()").get() or item.xpath("link/@href").get() or "").strip()
             if not url or not source.matches(source.article_patterns, url):
                 continue
-            stamp = (item.xpath("pubDate/text()|published/text()|updated/text()").get() or "")
+            stamp = item.xpath("pubDate/text()|published/text()|updated/text()").get() or ""
             day = _feed_date(stamp.strip())
             if not self._too_old(day):
                 yield self._request(response.urljoin(url), source, "article", **{LISTED_DATE: day})

@@ -62,6 +62,18 @@ def _name_end(text: str, pos: int, limit: int) -> int:
 
 
 def mentions(text: str) -> list[BlocMention]:
+    """Every "Khối …"/"Cụm …" naming a bloc (cached: several components ask)."""
+    if _CACHE.get("text") is text:
+        return _CACHE["mentions"]
+    out = _mentions(text)
+    _CACHE.update(text=text, mentions=out)
+    return out
+
+
+_CACHE: dict = {}
+
+
+def _mentions(text: str) -> list[BlocMention]:
     out = []
     for m in _HEAD.finditer(text):
         if _NOT_NAME_AFTER.match(text, m.end()):

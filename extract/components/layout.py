@@ -56,7 +56,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _is_date_line(line: str) -> bool:
     """A line that is a date and some page furniture (time, views, weekday, byline)."""
-    if not full_dates(line):
+    if len(line) > 160 or not full_dates(line):
         return False
     rest = len(_NOISE.sub("", line).split())
     return rest <= 2 or (bool(_BYLINE.search(line)) and rest <= 8 and len(line) <= 120)
@@ -64,6 +64,8 @@ def _is_date_line(line: str) -> bool:
 
 def _is_chrome(line: str) -> bool:
     stripped = line.strip()
+    if len(stripped) > 200:
+        return False  # a paragraph, not furniture
     letters = [c for c in stripped if c.isalpha()]
     shouting = len(letters) > 8 and all(c.isupper() for c in letters)
     return bool(

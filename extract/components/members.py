@@ -102,8 +102,9 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         context = text[max(0, m.start() - 160) : m.start()].lower()
         if not re.search(r"khối|cụm|thành\s+viên", context + m.group(0).lower()):
             continue
-        if m.group(0).lower().startswith("như") and not _MEMBERSHIP.search(context[-60:]):
-            continue  # "như:" lists members only right after membership is stated
+        near = context if ":" in m.group(0) else context[-60:]
+        if m.group(0).lower().startswith("như") and not _MEMBERSHIP.search(near):
+            continue  # "như" lists members only where membership was just stated
         if m.group(0).lower().startswith("có") and not (
             _BLOC_SUBJECT.search(text[max(0, m.start() - 60) : m.start()])
             and re.search(r"(?:là|:)\s*$", m.group(0))

@@ -74,7 +74,7 @@ def _unit_before(text: str, cue_start: int) -> list[tuple[str, int, int]]:
 
 def find_roles(text: str, role: str) -> list[RoleMention]:
     out = []
-    for m in re.finditer(fragment(role), text, re.IGNORECASE):
+    for m in LEX[role].finditer(text):
         sentence_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         sentence = text[sentence_start : m.end()]
         elected = bool(LEX["elected"].search(sentence))
