@@ -219,9 +219,12 @@ def test_two_workers_fetch_every_page_once_in_total(
 ) -> None:
     dbs = [tmp_path / "w1" / "g.duckdb", tmp_path / "w2" / "g.duckdb"]
     with reference.serve(tmp_path) as server:
+        # Paced, so the crawl outlasts the seconds a worker takes to start: the
+        # frontier must still hold pages when the second one joins.
+        paced = {"DOWNLOAD_DELAY": 0.15}
         workers = [
-            worker(server, dbs[0], "w1", redis_url),
-            worker(server, dbs[1], "w2", redis_url, via_cli=True),
+            worker(server, dbs[0], "w1", redis_url, **paced),
+            worker(server, dbs[1], "w2", redis_url, via_cli=True, **paced),
         ]
         for process in workers:
             finish(process)
