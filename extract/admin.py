@@ -39,6 +39,7 @@ class Province:
     name: str  # pre-2025 short name, as the contract writes it
     name_2025: str  # the province it belongs to since 1 July 2025
     slug: str  # ascii, no spaces: how hosts spell it ("bacninh")
+    is_city: bool  # a centrally run city ("thành phố Cần Thơ", not "tỉnh")
 
 
 def ascii_fold(text: str) -> str:
@@ -60,7 +61,8 @@ def provinces() -> tuple[Province, ...]:
         short = _PRE2025_NAME.get(info["short"], info["short"])
         new_key = data["province_mapping"].get(key, key)
         new = data["province_names"].get(new_key, info)["short"]
-        out.append(Province(key, short, new, re.sub(r"[^a-z]", "", ascii_fold(short))))
+        slug = re.sub(r"[^a-z]", "", ascii_fold(short))
+        out.append(Province(key, short, new, slug, info["name"].startswith("Thành phố")))
     return tuple(out)
 
 
@@ -113,11 +115,16 @@ def find_provinces(text: str) -> list[tuple[int, int, str, bool]]:
     return out
 
 
+def spellings(prov: Province) -> list[str]:
+    """Every way news text writes a province's name."""
+    return [prov.name, *_VARIANTS.get(prov.name, [])]
+
+
 @cache
 def _exact_names() -> dict[str, str]:
     out = {}
     for prov in provinces():
-        for name in [prov.name, *_VARIANTS.get(prov.name, [])]:
+        for name in spellings(prov):
             out[" ".join(name.split()).lower()] = prov.name
     return out
 

@@ -19,6 +19,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from extract.models import Article
+from extract.page import parse_page
 
 STDIN = "-"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz")
@@ -146,15 +147,10 @@ def _with_parsed_html(
 ) -> ReadResult:
     """Fill text and page metadata from raw HTML, as the crawler would have."""
     try:
-        from extract.page import parse_page  # the page parser is optional for text input
-    except ImportError as exc:
-        return InputError(source, f"cannot parse HTML: page parser unavailable ({exc})", line)
-    try:
         page = parse_page(html, article.url)
     except Exception as exc:  # a parser crash on one page must not stop the run
         return InputError(source, f"cannot parse HTML: {type(exc).__name__}: {exc}", line)
-    body = page.text or ""
-    text = f"{page.title}\n\n{body}" if page.title else body
+    text = page.article_text
     html_text = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
     fields = article.model_dump()
     fields.update(

@@ -55,6 +55,11 @@ class ParsedPage:
     canonical_url: str | None
     date_source: str | None = None  # selector | meta | near-title | htmldate
 
+    @property
+    def article_text(self) -> str:
+        """What extraction reads: the headline, a blank line, the main text."""
+        return f"{self.title}\n\n{self.text}" if self.title else self.text
+
 
 @dataclass(frozen=True)
 class _Chrome:

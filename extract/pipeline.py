@@ -57,8 +57,7 @@ def article_text(article: Article) -> str:
     if article.text is not None:
         return article.text
     if article.html:
-        page = parse_page(article.html, article.url)
-        return "\n\n".join(part for part in (page.title, page.text) if part)
+        return parse_page(article.html, article.url).article_text
     return ""
 
 

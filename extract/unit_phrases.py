@@ -125,6 +125,7 @@ _GENERIC_HEADS = {
     "công ty",
     "ngân hàng",
 }
+_NAME_STOP = re.compile(r"\s(?:" + fragment("bloc_name_stop") + ")")
 _PHRASE_BOUNDARY = re.compile(r"[,;.:()\[\]\n“”\"]|\s[-–—]\s")
 
 
@@ -145,7 +146,7 @@ def expand_short_unit(unit: str, text: str) -> str:
         window = text[m.start() : m.start() + 160]
         cut = _PHRASE_BOUNDARY.search(window)
         phrase = window[: cut.start()] if cut else window
-        stop = re.search(r"\s(?:" + LEX["bloc_name_stop"].pattern + ")", phrase)
+        stop = _NAME_STOP.search(phrase)
         phrase = " ".join((phrase[: stop.start()] if stop else phrase).split())
         found = {w.lower() for w in phrase.split()}
         if wanted <= found and len(phrase.split()) <= 14 and len(phrase) > len(best):

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 import yaml
 from rapidfuzz import fuzz
 
+from extract import admin
 from extract.resources import DATA_DIR
 
 ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.yaml"
@@ -70,8 +71,17 @@ def _rules() -> _Rules:
         for old, new in data["tone_mark_variants"].items()
     ]
     connectors = frozenset(_nfc(w) for w in data["connector_words"])
-    cities = [_fold_words(c, connectors, tone_marks) for c in data["province_level_cities"]]
-    provinces = [_fold_words(p, connectors, tone_marks) for p in data["provinces"]]
+    cities = [
+        _fold_words(name, connectors, tone_marks)
+        for prov in admin.provinces()
+        if prov.is_city
+        for name in admin.spellings(prov)
+    ]
+    provinces = [
+        _fold_words(name, connectors, tone_marks)
+        for prov in admin.provinces()
+        for name in admin.spellings(prov)
+    ]
     any_province = "|".join(re.escape(p) for p in sorted(provinces, key=len, reverse=True))
     any_city = "|".join(re.escape(c) for c in sorted(cities, key=len, reverse=True))
     return _Rules(

@@ -21,7 +21,7 @@ import hashlib
 from extract.models import EventRecord
 from extract.units import normalize_unit
 
-_DATED_TYPES = frozenset({"review", "other"})
+DATED_TYPES = frozenset({"review", "other"})
 
 
 def short_hash(text: str) -> str:
@@ -52,7 +52,7 @@ def event_key(record: EventRecord, article_id: str) -> str:
     if bloc is None or year is None:
         return f"{event_type}|article:{article_id}"
     parts = [event_type, str(year), province_of(record) or "", bloc]
-    if event_type in _DATED_TYPES:
+    if event_type in DATED_TYPES:
         parts.append(record.event_date.isoformat() if record.event_date else "")
     return "|".join(parts)
 

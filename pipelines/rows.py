@@ -26,7 +26,7 @@ from isal import isal_zlib
 
 from extract.models import Article, EventRecord
 from extract.units import normalize_phrase, normalize_unit
-from pipelines.event_keys import _DATED_TYPES, short_hash
+from pipelines.event_keys import DATED_TYPES, short_hash
 
 _str, _int, _bool, _date, _ts = pa.string(), pa.int32(), pa.bool_(), pa.date32(), pa.timestamp("us")
 _names = pa.list_(_str)
@@ -107,7 +107,7 @@ SOURCE_KEPT_COLUMNS = [
 
 # `event_keys.event_key` over the incoming columns (which hold its `year_of`,
 # `province_of` and `bloc_key`), vectorised; tests hold the two to the same answers.
-_DATED = ", ".join(f"'{t}'" for t in sorted(_DATED_TYPES))
+_DATED = ", ".join(f"'{t}'" for t in sorted(DATED_TYPES))
 EVENT_KEY_SQL = f"""(CASE WHEN bloc_name_normalized IS NULL OR year IS NULL
     THEN event_type || '|article:' || article_id
     ELSE event_type || '|' || year::VARCHAR || '|' || coalesce(province, '') || '|'

@@ -197,7 +197,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("giaouoc/older_than_since")
             return
         canonical = page.canonical_url or response.url
-        text = f"{page.title}\n\n{page.text}" if page.title else page.text
+        text = page.article_text
         yield {
             "id": article_id(canonical),
             "url": response.url,

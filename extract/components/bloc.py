@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.base import get, put, text_of
-from extract.lexicon import LEX
+from extract.lexicon import fragment
 
 _HEAD = re.compile(r"(?<![\w/])(khối|cụm)(?!\w)", re.IGNORECASE)
 _THI_DUA = re.compile(r"\s+thi\s+đua(?:\s*,\s*khen\s+thưởng)?(?!\w)", re.IGNORECASE)
@@ -29,6 +29,7 @@ _NOT_NAME_BEFORE = re.compile(
 _PHRASE_END = re.compile(r"[.;:()\[\]\"“”\n]|\s{2,}|\s[-–—]\s(?=\S+\s+(?:đơn\s+vị|khối|cụm))")
 _COMMA_BREAK = re.compile(r",\s*(?=[A-ZĐÂÊÔƠƯ][a-zà-ỹđ]|\d|(?:tại|ngày|sáng|chiều|năm)\b)")
 _MAX_WORDS = 22
+_NAME_STOP = re.compile(r"\s(?:" + fragment("bloc_name_stop") + ")", re.IGNORECASE)
 
 
 @dataclass
@@ -50,7 +51,7 @@ def _name_end(text: str, pos: int, limit: int) -> int:
         m = pattern.search(window)
         if m:
             cut = min(cut, m.start())
-    stop = re.search(r"\s(?:" + LEX["bloc_name_stop"].pattern + ")", window[:cut], re.I)
+    stop = _NAME_STOP.search(window[:cut])
     if stop:
         cut = stop.start()
     words = window[:cut].split()
@@ -61,19 +62,15 @@ def _name_end(text: str, pos: int, limit: int) -> int:
     return pos + len(name)
 
 
+def doc_mentions(doc: Doc) -> list[BlocMention]:
+    """The Doc's bloc mentions, found once (the bloc and member components both ask)."""
+    if "bloc_mentions" not in doc.user_data:
+        doc.user_data["bloc_mentions"] = mentions(text_of(doc))
+    return doc.user_data["bloc_mentions"]
+
+
 def mentions(text: str) -> list[BlocMention]:
-    """Every "Khối …"/"Cụm …" naming a bloc (cached: several components ask)."""
-    if _CACHE.get("text") is text:
-        return _CACHE["mentions"]
-    out = _mentions(text)
-    _CACHE.update(text=text, mentions=out)
-    return out
-
-
-_CACHE: dict = {}
-
-
-def _mentions(text: str) -> list[BlocMention]:
+    """Every "Khối …"/"Cụm …" naming a bloc."""
     out = []
     for m in _HEAD.finditer(text):
         if _NOT_NAME_AFTER.match(text, m.end()):
@@ -103,9 +100,8 @@ def _fold(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-def best_mention(text: str) -> BlocMention | None:
+def best_mention(text: str, found: list[BlocMention]) -> BlocMention | None:
     """The fullest name: "Khối thi đua" + a name, first in the article; else a short form."""
-    found = mentions(text)
     written = [b for b in found if not _shouting(text[b.start : b.end])]
     found = written or found  # an ALL-CAPS headline's form is a fallback only
     named = [b for b in found if b.with_thi_dua and b.words_after_head(text) >= 1]
@@ -132,7 +128,7 @@ def bloc_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
         return doc
     text = text_of(doc)
-    best = best_mention(text)
+    best = best_mention(text, doc_mentions(doc))
     if best and best.words_after_head(text) >= 1:
         put(doc, "bloc_name", text[best.start : best.end], [(best.start, best.end)])
     if best:

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.base import get, put, text_of
-from extract.components.bloc import mentions as bloc_mentions
+from extract.components.bloc import doc_mentions
 from extract.lexicon import LEX, fragment
 from extract.numbers import NUMBER, parse_count
 from extract.unit_phrases import (
@@ -139,7 +139,7 @@ def members_component(doc: Doc) -> Doc:
         return doc
     text = text_of(doc)
     bloc = doc._.fields.get("bloc_name")
-    named = [(b.start, b.end) for b in bloc_mentions(text) if b.with_thi_dua]
+    named = [(b.start, b.end) for b in doc_mentions(doc) if b.with_thi_dua]
     count = member_count(text, (bloc.spans[:1] if bloc else []) + named)
     if count:
         put(doc, "member_count", count[0], [count[1]])
