@@ -7,8 +7,11 @@ rolls the open transaction back), the batch file is deleted only after the commi
 rerunning loads it again; and since an unchanged article (same URL, same content,
 same extractor version) is skipped, loading anything twice changes nothing.
 
-The file is opened only for the short read before extraction and for the write after
-it, so analysts can query between batches (DuckDB admits one writer per file).
+DuckDB admits one process per file. Within `Loader.holding_file()` (every multi-batch
+load) the loader keeps the file open from batch to batch, since each reopening costs
+a checkpoint and a reload of the indexes, and lets go at the next batch boundary, or
+before a batch's extraction, as soon as an analyst's query (or anyone) is waiting for
+it (`store.others_waiting`); outside it, the file is opened for each read and write.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
 import pyarrow as pa
 
 from extract.models import Article, EventRecord
 from pipelines import staging
-from pipelines.batch_write import write_batch
+from pipelines.batch_write import BatchWriter
 from pipelines.migrations import utc_now
+from pipelines.overlap import Overlapped
 from pipelines.rows import (
     article_id_of,
     batch_tables,
@@ -35,9 +40,17 @@ from pipelines.rows import (
     decompress_html,
     to_utc_naive,
 )
-from pipelines.store import DEFAULT_LOCK_TIMEOUT, open_store, write_transaction
+from pipelines.store import (
+    DEFAULT_LOCK_TIMEOUT,
+    connect,
+    open_store,
+    others_waiting,
+    write_transaction,
+)
 
 RUN_SUMMARY_GLOB = "run-*.json"
+# Articles per chunk handed from Arrow building to DuckDB within one batch (see `_write`).
+CHUNK_ARTICLES = 2_500
 
 
 class EventExtractor(Protocol):
@@ -85,6 +98,8 @@ class Loader:
         self._extractor = extractor
         self._version = extractor_version
         self.lock_timeout = lock_timeout
+        self._holding = False
+        self._con: duckdb.DuckDBPyConnection | None = None
 
     @property
     def extractor(self) -> EventExtractor:
@@ -99,8 +114,33 @@ class Loader:
             _ = self.extractor
         return self._version or ""
 
-    def _open(self) -> Any:
-        return open_store(self.db, lock_timeout=self.lock_timeout)
+    @contextmanager
+    def holding_file(self) -> Iterator[Loader]:
+        """Keep the database open across the batches loaded in the block (see above)."""
+        was_holding, self._holding = self._holding, True
+        try:
+            yield self
+        finally:
+            self._holding = was_holding
+            if not was_holding:
+                self._let_go()
+
+    @contextmanager
+    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not self._holding:
+            with open_store(self.db, lock_timeout=self.lock_timeout) as con:
+                yield con
+            return
+        if self._con is None:
+            self._con = connect(self.db, lock_timeout=self.lock_timeout)
+        yield self._con
+
+    def _let_go(self, *, unless_alone: bool = False) -> None:
+        """Close the held file (checkpointing it); with `unless_alone`, only if someone
+        else is waiting for it."""
+        if self._con is not None and not (unless_alone and not others_waiting(self.db)):
+            con, self._con = self._con, None
+            con.close()
 
     # -- loading articles ------------------------------------------------------------
 
@@ -145,6 +185,7 @@ class Loader:
         if not todo:
             return counts
         todo_articles = [batch.articles[i] for i in todo]
+        self._let_go(unless_alone=True)
         records = self._extract(todo_articles)
         counts.add(
             self._write(
@@ -190,29 +231,33 @@ class Loader:
         hashes = (
             content_hashes if content_hashes is not None else [content_hash_of(a) for a in articles]
         )
-        with _gc_paused():
-            article_table, source_table = batch_tables(
-                articles,
-                ids,
-                hashes,
-                records,
-                extractor_version=self.extractor_version,
-                extracted_at=now,
-                loaded_at=now,
-            )
+        stored = relevant = 0
         with self._open() as con:
             con.execute("SET preserve_insertion_order = false")
-            if not compact:
-                con.execute("SET max_vacuum_tasks = 0")
+            con.execute("RESET max_vacuum_tasks" if compact else "SET max_vacuum_tasks = 0")
             with write_transaction(con):
-                touched = write_batch(
-                    con, article_table, source_table, replacing=replacing, now=now
-                )
-        return LoadCounts(
-            stored=article_table.num_rows,
-            relevant=source_table.num_rows,
-            events_touched=touched,
-        )
+                writer = BatchWriter(con, now=now)
+                writer.begin(pa.array(ids, pa.string()), replacing=replacing)
+                insert = Overlapped(lambda tables: writer.add(*tables), name="giaouoc-insert")
+                # Arrow building (Python) of one chunk overlaps DuckDB's insert of the last
+                with _gc_paused(), insert as put:
+                    for start in range(0, len(articles), CHUNK_ARTICLES):
+                        end = start + CHUNK_ARTICLES
+                        article_rows, source_rows = batch_tables(
+                            articles[start:end],
+                            ids[start:end],
+                            hashes[start:end],
+                            records,
+                            extractor_version=self.extractor_version,
+                            extracted_at=now,
+                            loaded_at=now,
+                        )
+                        stored += article_rows.num_rows
+                        relevant += source_rows.num_rows
+                        put((article_rows, source_rows))
+                touched = writer.finish()
+        self._let_go(unless_alone=True)
+        return LoadCounts(stored=stored, relevant=relevant, events_touched=touched)
 
     # -- staged batches ----------------------------------------------------------------
 
@@ -228,14 +273,15 @@ class Loader:
         """
         total = LoadCounts()
         pending = staging.pending_batches(staging_dir)
-        for index, path in enumerate(pending, start=1):
-            counts = self.load_articles(staging.read_batch(path), compact=index == len(pending))
-            counts.batches = 1
-            path.unlink()
-            total.add(counts)
-            if on_batch:
-                on_batch(path, counts, len(pending) - index)
-        self.load_run_summaries(staging_dir)
+        with self.holding_file():
+            for index, path in enumerate(pending, start=1):
+                counts = self.load_articles(staging.read_batch(path), compact=index == len(pending))
+                counts.batches = 1
+                path.unlink()
+                total.add(counts)
+                if on_batch:
+                    on_batch(path, counts, len(pending) - index)
+            self.load_run_summaries(staging_dir)
         return total
 
     def load_run_summaries(self, staging_dir: Path) -> int:
@@ -273,36 +319,38 @@ class Loader:
         total = LoadCounts()
         version = self.extractor_version
         after = ""
-        while True:
-            with open_store(self.db, lock_timeout=self.lock_timeout) as con:
-                remaining = con.execute(
-                    "SELECT count(*) FROM articles WHERE article_id > ?"
-                    + ("" if everything else " AND extractor_version IS DISTINCT FROM ?"),
-                    [after] if everything else [after, version],
-                ).fetchall()[0][0]
-                if not remaining:
-                    break
-                cursor = con.execute(
-                    "SELECT * FROM articles WHERE article_id > ?"
-                    + ("" if everything else " AND extractor_version IS DISTINCT FROM ?")
-                    + " ORDER BY article_id LIMIT ?",
-                    ([after] if everything else [after, version]) + [chunk_size],
+        with self.holding_file():
+            while True:
+                with self._open() as con:
+                    remaining = con.execute(
+                        "SELECT count(*) FROM articles WHERE article_id > ?"
+                        + ("" if everything else " AND extractor_version IS DISTINCT FROM ?"),
+                        [after] if everything else [after, version],
+                    ).fetchall()[0][0]
+                    if not remaining:
+                        break
+                    cursor = con.execute(
+                        "SELECT * FROM articles WHERE article_id > ?"
+                        + ("" if everything else " AND extractor_version IS DISTINCT FROM ?")
+                        + " ORDER BY article_id LIMIT ?",
+                        ([after] if everything else [after, version]) + [chunk_size],
+                    )
+                    names = [d[0] for d in cursor.description]
+                    stored_rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+                articles = [_article_from_row(r) for r in stored_rows]
+                after = stored_rows[-1]["article_id"]
+                self._let_go(unless_alone=True)  # extraction is long: readers first
+                counts = self._write(
+                    articles,
+                    self._extract(articles),
+                    replacing=True,
+                    compact=len(articles) >= remaining,
                 )
-                names = [d[0] for d in cursor.description]
-                stored_rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-            articles = [_article_from_row(r) for r in stored_rows]
-            after = stored_rows[-1]["article_id"]
-            counts = self._write(
-                articles,
-                self._extract(articles),
-                replacing=True,
-                compact=len(articles) >= remaining,
-            )
-            counts.articles = len(articles)
-            counts.batches = 1
-            total.add(counts)
-            if on_chunk:
-                on_chunk(counts, remaining - len(articles))
+                counts.articles = len(articles)
+                counts.batches = 1
+                total.add(counts)
+                if on_chunk:
+                    on_chunk(counts, remaining - len(articles))
         return total
 
 

@@ -1,13 +1,18 @@
 """Opening the DuckDB file: migrations on write, and patience with DuckDB's file lock.
 
 DuckDB lets one process write a file, and while it has the file open no other process
-can open it at all. So every writer here holds the file only for one short transaction
-(a batch) and closes it; readers (``giaouoc query``) open it read-only and, when they
-find it locked, wait a bounded time for the writer's window to pass.
+can open it at all. Reopening the file for every batch is costly, though (each close
+checkpoints, each open reloads the indexes), so a loader keeps it open from batch to
+batch, and lets go between two batches as soon as someone else is waiting for it.
+Whoever finds the file locked (``giaouoc query``, another loader) says so with a
+request file beside the database (`WaitRequest`) for as long as it waits, and the
+loader looks for such requests between batches (`others_waiting`).
 """
 
 from __future__ import annotations
 
+import glob
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +25,7 @@ from pipelines.migrations import migrate
 
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds
 _LOCK_POLL = 0.2
+_WAIT_SUFFIX = ".wait-"
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 
 
@@ -65,27 +71,29 @@ def connect(
         db.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + lock_timeout
     told = False
-    while True:
-        try:
-            con = duckdb.connect(str(db), read_only=read_only)
-            break
-        except duckdb.IOException as error:
-            if not _is_lock_error(error):
+    with WaitRequest(db) as request:
+        while True:
+            try:
+                con = duckdb.connect(str(db), read_only=read_only)
+                break
+            except duckdb.IOException as error:
+                if not _is_lock_error(error):
+                    raise StoreError(f"database {db} cannot be opened: {error}") from error
+                if time.monotonic() >= deadline:
+                    raise DatabaseLockedError(
+                        f"database {db} is locked by {lock_holder(error)} (a load in "
+                        f"progress?); still locked after {lock_timeout:g} s"
+                    ) from error
+                request.post()
+                if on_wait and not told:
+                    on_wait(
+                        f"database {db} is locked by {lock_holder(error)}; "
+                        f"waiting up to {lock_timeout:g} s"
+                    )
+                    told = True
+                time.sleep(_LOCK_POLL)
+            except duckdb.Error as error:
                 raise StoreError(f"database {db} cannot be opened: {error}") from error
-            if time.monotonic() >= deadline:
-                raise DatabaseLockedError(
-                    f"database {db} is locked by {lock_holder(error)} (a load in progress?); "
-                    f"still locked after {lock_timeout:g} s"
-                ) from error
-            if on_wait and not told:
-                on_wait(
-                    f"database {db} is locked by {lock_holder(error)}; "
-                    f"waiting up to {lock_timeout:g} s"
-                )
-                told = True
-            time.sleep(_LOCK_POLL)
-        except duckdb.Error as error:
-            raise StoreError(f"database {db} cannot be opened: {error}") from error
     if not read_only:
         try:
             migrate(con)
@@ -93,6 +101,50 @@ def connect(
             con.close()
             raise
     return con
+
+
+class WaitRequest:
+    """A file ``<db>.wait-<pid>`` that exists while this process waits for the database.
+
+    Posted only once the file turned out to be locked, removed as soon as the wait
+    ends (opened or given up); a request left by a killed process is recognised by
+    its process id and ignored.
+    """
+
+    def __init__(self, db: Path) -> None:
+        self.path = db.with_name(f"{db.name}{_WAIT_SUFFIX}{os.getpid()}")
+        self.posted = False
+
+    def post(self) -> None:
+        if not self.posted:
+            self.path.touch()
+            self.posted = True
+
+    def __enter__(self) -> WaitRequest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.posted:
+            self.path.unlink(missing_ok=True)
+
+
+def others_waiting(db: Path) -> bool:
+    """Whether another live process is waiting to open `db` (see `WaitRequest`)."""
+    for request in db.parent.glob(f"{glob.escape(db.name)}{_WAIT_SUFFIX}*"):
+        pid = request.name.rpartition(_WAIT_SUFFIX)[2]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            return True
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 @contextmanager

@@ -93,6 +93,57 @@ def test_query_waits_while_the_file_is_locked_then_answers(db: Path, write_lock)
     assert stdout.splitlines()[0] == "n" and int(stdout.splitlines()[1]) > 0
 
 
+LONG_LOAD = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from pipelines.loader import Loader\n"
+    "from pipelines.synthetic import RecordedExtractor, synthetic_pairs\n"
+    "pairs = list(synthetic_pairs(6000, seed=4))\n"
+    "loader = Loader(Path(sys.argv[1]), RecordedExtractor({r.id: r for _, r in pairs}), 'v1')\n"
+    "with loader.holding_file():\n"
+    "    for start in range(0, len(pairs), 20):\n"
+    "        loader.load_articles([a for a, _ in pairs[start : start + 20]])\n"
+    "        if start == 0:\n"
+    "            print('first batch stored', flush=True)\n"
+)
+
+
+def test_a_loader_holding_the_file_lets_a_waiting_query_in_between_batches(
+    tmp_path: Path,
+) -> None:
+    """The loader keeps the file open from batch to batch, yet a query that finds it
+    locked gets its answer while the load goes on, and the load then completes."""
+    path = tmp_path / "busy.duckdb"
+    loader = subprocess.Popen(
+        [sys.executable, "-c", LONG_LOAD, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert loader.stdout is not None
+        assert loader.stdout.readline().strip() == "first batch stored"
+        answer = giaouoc(
+            "query",
+            "SELECT count(*) FROM articles",
+            "--db",
+            str(path),
+            "--format",
+            "csv",
+            "--wait",
+            "120",
+        )
+        assert answer.returncode == 0, answer.stderr
+        assert "is locked by PID" in answer.stderr  # it did find the loader holding the file
+        assert loader.poll() is None, "the query only got in once the whole load was over"
+        seen = int(answer.stdout.splitlines()[1])
+        assert 0 < seen < 6000
+        assert loader.wait(timeout=600) == 0
+    finally:
+        if loader.poll() is None:
+            loader.kill()
+    total = giaouoc("query", "SELECT count(*) FROM articles", "--db", str(path), "--format", "csv")
+    assert int(total.stdout.splitlines()[1]) == 6000
+    assert not list(tmp_path.glob("busy.duckdb.wait-*"))  # the request went with the wait
+
+
 def test_query_gives_up_on_a_lock_with_a_clear_error(db: Path, write_lock) -> None:
     result = giaouoc("query", "SELECT 1", "--db", str(db), "--wait", "1")
     assert result.returncode == 3
