@@ -106,24 +106,28 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
     done = stored = 0
     tick = started
     it = batches(n, size, seed)
-    while True:
-        t0 = time.perf_counter()
-        batch = next(it, None)
-        generating += time.perf_counter() - t0
-        if batch is None:
-            break
-        extractor.records = {a.id: r for a, r in batch}
-        counts = loader.load_articles(a for a, _ in batch)
-        done += len(batch)
-        stored += counts.stored
-        if time.perf_counter() - tick > PROGRESS_EVERY or done == n:
-            tick = time.perf_counter()
-            elapsed = tick - started
-            print(
-                f"  {done:>9,} articles loaded in {elapsed:7.1f} s "
-                f"({done / elapsed:,.0f}/s), peak RSS {peak_rss_mb():,.0f} MB",
-                flush=True,
-            )
+    # like `giaouoc load`: the file stays open between batches, and row groups are
+    # merged once, with the last batch
+    with loader.holding_file():
+        while True:
+            t0 = time.perf_counter()
+            batch = next(it, None)
+            generating += time.perf_counter() - t0
+            if batch is None:
+                break
+            extractor.records = {a.id: r for a, r in batch}
+            last = done + len(batch) >= n
+            counts = loader.load_articles((a for a, _ in batch), compact=last)
+            done += len(batch)
+            stored += counts.stored
+            if time.perf_counter() - tick > PROGRESS_EVERY or done == n:
+                tick = time.perf_counter()
+                elapsed = tick - started
+                print(
+                    f"  {done:>9,} articles loaded in {elapsed:7.1f} s "
+                    f"({done / elapsed:,.0f}/s), peak RSS {peak_rss_mb():,.0f} MB",
+                    flush=True,
+                )
     seconds = time.perf_counter() - started
     return {
         "articles": done,

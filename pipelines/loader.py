@@ -51,6 +51,8 @@ from pipelines.store import (
 RUN_SUMMARY_GLOB = "run-*.json"
 # Articles per chunk handed from Arrow building to DuckDB within one batch (see `_write`).
 CHUNK_ARTICLES = 2_500
+# DuckDB's row group size: small row groups are merged once this many articles are in them.
+ROW_GROUP_ARTICLES = 122_880
 
 
 class EventExtractor(Protocol):
@@ -100,6 +102,7 @@ class Loader:
         self.lock_timeout = lock_timeout
         self._holding = False
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._unmerged = 0  # articles written since row groups were last merged
 
     @property
     def extractor(self) -> EventExtractor:
@@ -222,10 +225,14 @@ class Loader:
         row groups pairwise, checkpoint after checkpoint, so with batches far smaller
         than a row group (122,880 rows) every row is recompressed once per doubling: a
         dozen times for a 50-article staged batch. Within a run the loader lets them
-        accumulate (`compact=False`) and the run's last batch merges them all at once,
-        so a row is written twice at most. Row order within a table carries no meaning
-        here, so DuckDB may also insert with both cores.
+        accumulate (`compact=False`) and merges them once a row group's worth of
+        articles has piled up, and with the run's last batch, so a row is written about
+        twice; merging as it goes, rather than all at the end, lets later batches reuse
+        the space the merged row groups leave free. Row order within a table carries no
+        meaning here, so DuckDB may also insert with both cores.
         """
+        self._unmerged += len(articles)
+        compact = compact or self._unmerged >= ROW_GROUP_ARTICLES
         now = utc_now()
         ids = article_ids if article_ids is not None else ids_of(articles)
         hashes = (
@@ -256,6 +263,8 @@ class Loader:
                         relevant += source_rows.num_rows
                         put((article_rows, source_rows))
                 touched = writer.finish()
+        if compact:
+            self._unmerged = 0
         self._let_go(unless_alone=True)
         return LoadCounts(stored=stored, relevant=relevant, events_touched=touched)
 
