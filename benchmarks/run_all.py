@@ -233,7 +233,7 @@ BENCHES = [
     Bench("crawl_bench", [], ["--articles", "200", "--bench-seconds", "3"], parse_crawl, 1800),
     Bench(
         "load_bench",
-        [],
+        ["--view-events", "1000000"],  # the view goal is stated at 1M events
         ["--records", "5000", "--batch", "1000", "--view-events", "20000"],
         parse_load,
         3600,
