@@ -31,11 +31,11 @@ FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 
-_LEAD = r"(?:\([^()\n]{1,40}\)\s*[-–—]\s*|[A-ZĐ][A-ZĐa-z.]{1,14}\s*[-–—]\s*)?"
+_LEAD = r"(?:\([^()\n]{1,40}\)\s*(?:[-–—]\s*)?|[A-ZĐ][A-ZĐa-z.]{1,14}\s*[-–—]\s*)?"
 _PART = fragment("part_of_day")
 _WEEKDAY = fragment("weekday")
 # An event date opening a sentence: "Chiều 31/3, …", "LSO-Ngày 18/1/2013, …",
-# "(Mặt trận) - Chiều ngày 3/8, …", "Sáng thứ Năm (ngày 9-3), …".
+# "(Mặt trận) - Chiều ngày 3/8, …", "(BĐT) Sáng nay (29/2), …", "Sáng thứ Năm (ngày 9-3), …".
 SENTENCE_DATE = re.compile(
     rf"^\s*{_LEAD}(?:(?P<part>{_PART})\s+)?(?:(?:hôm\s+)?{_WEEKDAY}\s*[,(]?\s*)?"
     rf"(?:(?:nay|qua)\s*[,(]?\s*)?(?:ngày\s+)?{DAY_MONTH}",

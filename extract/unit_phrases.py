@@ -36,7 +36,12 @@ _ROLE_NOTE = re.compile(
 
 
 _SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
-_SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:huyện|thành\s+phố|thị\s+xã|quận)\b)")
+_LOCALITY = r"(?:huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)"
+_SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:các\s+)?" + _LOCALITY + r"\b)")
+# "các huyện Bát Xát, Bảo Thắng và Mường Khương": one kind, then bare names.
+_LOCALITIES = re.compile(r"^các\s+(?P<kind>" + _LOCALITY + r")\s+(?P<names>.+,.+|.+\svà\s.+)$")
+# "UBND 5 huyện: Củ Chi, …", "Công an 6 huyện miền núi: Kỳ Sơn, …": a count, then the list.
+_COUNTED_INTRO = re.compile(r"^[^,;:]*\b\d{1,3}\s+[^,;:]{2,40}:\s*")
 _CAPITAL_HEAD = re.compile(r"(?<!\w)(?=[A-ZĐÂĂÊÔƠƯ])" + fragment("unit_head"))
 
 
@@ -77,7 +82,8 @@ def strip_role_note(item: str) -> str:
 
 
 def split_units(chunk: str) -> list[str]:
-    parts = [p.strip() for p in re.split(r"\s*;\s*", chunk.strip()) if p.strip()]
+    chunk = _COUNTED_INTRO.sub("", chunk.strip())
+    parts = [p.strip() for p in re.split(r"\s*;\s*", chunk) if p.strip()]
     if len(parts) == 1:
         pieces = [p.strip() for p in re.split(r"\s*,\s*", chunk.strip()) if p.strip()]
         headed = sum(bool(LEX["unit_head"].match(p)) for p in pieces)
@@ -98,7 +104,13 @@ def split_units(chunk: str) -> list[str]:
         out.extend(p for p in _SPLIT_HEAD.split(part) if p.strip())
     final = []
     for item in out:
-        final.extend(p for p in _SPLIT_HEAD_CI.split(item) if p.strip())
+        for piece in _SPLIT_HEAD_CI.split(item):
+            several = _LOCALITIES.match(piece.strip())
+            if several:
+                names = re.split(r"\s*,\s*|\s+và\s+", several["names"])
+                final.extend([f"{several['kind']} {names[0]}", *names[1:]])
+            elif piece.strip():
+                final.append(piece)
     return final
 
 

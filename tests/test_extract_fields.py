@@ -288,6 +288,28 @@ DATES = [
         date(2021, 6, 11),
         id="repost-takes-the-year-of-the-event",
     ),
+    pytest.param(
+        None,
+        "Khối thi đua các cơ quan Đảng tỉnh phát động thi đua năm 2024",
+        "29/02/2024 14:20",
+        "(TPB) Sáng nay (29/2), Khối thi đua các cơ quan Đảng tỉnh tổ chức hội nghị phát động "
+        "phong trào thi đua năm 2024.",
+        date(2024, 2, 29),
+        date(2024, 2, 29),
+        id="source-tag-without-dash-and-day-in-brackets",
+    ),
+    pytest.param(
+        None,
+        "Khối các cơ quan báo chí ký giao ước thi đua",
+        "16/03/2024 08:00",
+        "Năm qua, các cơ quan báo chí đã có nhiều đổi mới. Nhiều tác phẩm đạt giải cao. Đời "
+        "sống người lao động được bảo đảm. Các đơn vị phối hợp chặt chẽ. Hội nghị ký kết giao "
+        "ước thi đua của Khối thi đua các cơ quan báo chí thành phố diễn ra chiều 14/3 tại trụ "
+        "sở Báo Hòa Bình.",
+        date(2024, 3, 14),
+        date(2024, 3, 16),
+        id="meeting-dated-late-in-a-long-report",
+    ),
 ]
 
 
@@ -340,6 +362,14 @@ YEARS = [
         "năm 2022.",
         2022,
         id="reviewed-year",
+    ),
+    pytest.param(
+        "Cụm thi đua số 3 ký kết giao ước thi đua năm học 2024-2025",
+        "Ngày 2/10, Cụm thi đua số 3 khối trung học phổ thông tổ chức ký kết giao ước thi đua "
+        "năm học 2024-2025. Các trường giao ước thực hiện hiệu quả Chương trình giáo dục phổ "
+        "thông 2018.",
+        2024,
+        id="school-year-takes-its-first-year",
     ),
 ]
 
@@ -414,6 +444,29 @@ MEMBERS = [
         ["Sở Tài chính", "Sở Xây dựng", "Sở Công Thương"],
         id="guests-are-not-members",
     ),
+    pytest.param(
+        "Khối gồm 4 bệnh viện:\n• Bệnh viện Mắt tỉnh;\n• Bệnh viện Phụ sản tỉnh;\n"
+        "• Bệnh viện Tâm thần tỉnh;\n• Bệnh viện Y học cổ truyền tỉnh.\n\nNăm qua, các bệnh "
+        "viện đã hoàn thành nhiệm vụ.",
+        [
+            "Bệnh viện Mắt tỉnh",
+            "Bệnh viện Phụ sản tỉnh",
+            "Bệnh viện Tâm thần tỉnh",
+            "Bệnh viện Y học cổ truyền tỉnh",
+        ],
+        id="bulleted-lines",
+    ),
+    pytest.param(
+        "Khối gồm: Báo Hòa Bình, Tạp chí Sông Lam, Nhà xuất bản Hòa Bình và Cổng thông tin "
+        "điện tử tỉnh.",
+        [
+            "Báo Hòa Bình",
+            "Tạp chí Sông Lam",
+            "Nhà xuất bản Hòa Bình",
+            "Cổng thông tin điện tử tỉnh",
+        ],
+        id="portal-is-a-unit",
+    ),
 ]
 
 
@@ -433,6 +486,31 @@ def test_members_of_a_cluster(extractor) -> None:
     expected = ["huyện Hòa Lạc", "huyện Tân Phong", "thị xã Bình Sơn", "huyện Đông Xuyên"]
     assert same_names(record.members, expected), record.members
     assert record.member_count == 4
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "Cụm gồm thị xã Bình Sơn và các huyện Hòa Lạc, Tân Phong, Đông Xuyên.",
+            ["thị xã Bình Sơn", "huyện Hòa Lạc", "Tân Phong", "Đông Xuyên"],
+            id="cac-huyen-then-bare-names",
+        ),
+        pytest.param(
+            "Cụm gồm UBND 4 huyện: Hòa Lạc, Tân Phong, Bình Sơn và Đông Xuyên.",
+            ["Hòa Lạc", "Tân Phong", "Bình Sơn", "Đông Xuyên"],
+            id="counted-intro-before-a-colon",
+        ),
+    ],
+)
+def test_members_of_a_cluster_named_in_short(extractor, sentence: str, expected: list[str]) -> None:
+    text = build(
+        "Ngày 6/3, Cụm thi đua các huyện phía Nam tổ chức ký kết giao ước thi đua năm 2024. "
+        + sentence,
+        title="Cụm thi đua các huyện phía Nam ký kết giao ước thi đua năm 2024",
+    )
+    record = run(extractor, text)
+    assert same_names(record.members, expected), record.members
 
 
 ROLES = [
@@ -542,6 +620,22 @@ BLOCS = [
         ["Cụm thi đua các huyện miền núi"],
         "cụm",
         id="named-cum",
+    ),
+    pytest.param(
+        "Khối các cơ quan Đảng, Mặt trận, đoàn thể ký kết giao ước thi đua",
+        "Sáng 6/3, Khối thi đua các cơ quan Đảng, Mặt trận, đoàn thể tỉnh tổ chức hội nghị ký "
+        "kết giao ước thi đua năm 2024.",
+        ["Khối thi đua các cơ quan Đảng, Mặt trận, đoàn thể tỉnh"],
+        "khối",
+        id="sectors-separated-by-commas",
+    ),
+    pytest.param(
+        "Khối Mặt trận và các đoàn thể ký kết giao ước thi đua",
+        "Sáng 6/3, Khối thi đua Mặt trận và các đoàn thể tỉnh tổ chức hội nghị ký kết giao ước "
+        "thi đua năm 2024.",
+        ["Khối thi đua Mặt trận và các đoàn thể tỉnh"],
+        "khối",
+        id="front-and-mass-organisations",
     ),
 ]
 

@@ -27,7 +27,12 @@ _NOT_NAME_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _PHRASE_END = re.compile(r"[.;:()\[\]\"“”\n]|\s{2,}|\s[-–—]\s(?=\S+\s+(?:đơn\s+vị|khối|cụm))")
-_COMMA_BREAK = re.compile(r",\s*(?=[A-ZĐÂÊÔƠƯ][a-zà-ỹđ]|\d|(?:tại|ngày|sáng|chiều|năm)\b)")
+# A capital after a comma starts a new phrase, except the sectors a bloc is named after
+# ("Khối các cơ quan Đảng, Mặt trận, đoàn thể tỉnh").
+_COMMA_BREAK = re.compile(
+    r",\s*(?=(?!Mặt\s+trận|Đoàn\s+thể|Đảng\b)[A-ZĐÂÊÔƠƯ][a-zà-ỹđ]|\d"
+    r"|(?:tại|ngày|sáng|chiều|năm)\b)"
+)
 _MAX_WORDS = 22
 _NAME_STOP = re.compile(r"\s(?:" + fragment("bloc_name_stop") + ")", re.IGNORECASE)
 

@@ -20,12 +20,16 @@ from extract.lexicon import LEX
 _YEAR = r"((?:19|20)\d\d)"
 _YEAR_AFTER = {
     "signing": re.compile(
-        r"giao\s+ước(?:\s+thi\s+đua)?[^.\n;]{0,70}?(?:năm|giai\s+đoạn)\s+" + _YEAR, re.I
+        r"giao\s+ước(?:\s+thi\s+đua)?[^.\n;]{0,70}?(?:năm(?:\s+học)?|giai\s+đoạn)\s+" + _YEAR,
+        re.I,
     ),
     "review": re.compile(
-        r"(?:sơ\s+kết|tổng\s+kết|đánh\s+giá|bình\s+xét)[^.\n;]{0,90}?năm\s+" + _YEAR, re.I
+        r"(?:sơ\s+kết|tổng\s+kết|đánh\s+giá|bình\s+xét)[^.\n;]{0,90}?năm(?:\s+học)?\s+" + _YEAR,
+        re.I,
     ),
-    "launch": re.compile(r"phát\s+động[^.\n;]{0,80}?(?:năm|giai\s+đoạn)\s+" + _YEAR, re.I),
+    "launch": re.compile(
+        r"phát\s+động[^.\n;]{0,80}?(?:năm(?:\s+học)?|giai\s+đoạn)\s+" + _YEAR, re.I
+    ),
 }
 _FORWARD = re.compile(r"nhiệm\s+vụ|phương\s+hướng|triển\s+khai|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra", re.I)
 _ANY_YEAR = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/]|-\d)")

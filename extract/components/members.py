@@ -2,7 +2,8 @@
 
 A count is a number tied to membership: "gồm 12 cơ quan, đơn vị", "08 đơn vị thành
 viên", "11 đơn vị thuộc Khối" — never a number of award winners or attendees (GUIDE.md).
-A list follows "gồm:" / "thành viên:"; its items are split on ";" and, where a new unit
+A list follows "gồm:" / "thành viên:", in the sentence or as bulleted lines; its items
+are split on ";" and, where a new unit
 begins (a unit word such as Sở, Ban, Cục, huyện), on "," and "và", which also appear
 inside names ("Sở Văn hóa, Thể thao và Du lịch").
 """
@@ -83,6 +84,19 @@ def member_count(
     return None
 
 
+# A list set out line by line after its intro ("gồm:\n• Sở A;\n• Sở B;").
+_BULLET_LINE = re.compile(r"\s*(?:[-–•+*]|\d{1,2}[.)])[ \t]*(?P<item>[^\n]+)")
+
+
+def _bulleted(text: str, start: int) -> tuple[str, int] | None:
+    """The items of a bulleted list starting at `start`, joined by ';', and its end."""
+    items, pos = [], start
+    while (m := _BULLET_LINE.match(text, pos)) and "\n" in text[pos - 1 : m.start("item")]:
+        items.append(m.group("item").rstrip(" ;.,"))
+        pos = m.end()
+    return ("; ".join(items), pos) if len(items) >= 2 else None
+
+
 def _list_end(text: str, start: int) -> int:
     window = text[start : start + 1500]
     m = LEX["list_stop"].search(window)
@@ -111,8 +125,12 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         ):
             continue  # "có" opens a list only as "Khối có N đơn vị là/:"
         start = m.end()
-        end = _list_end(text, start)
-        chunk = text[start:end]
+        bulleted = _bulleted(text, start)
+        if bulleted:
+            chunk, end = bulleted
+        else:
+            end = _list_end(text, start)
+            chunk = text[start:end]
         if not chunk[:1].isupper() and not re.match(
             r"(?i)(?:huyện|thành phố|quận|thị xã|xã|phường|thị trấn|các\s+)", chunk
         ):

@@ -1,6 +1,7 @@
 """The day the event took place.
 
-Reporters open the story with it ("Chiều 15/3, tại …"), usually without a year, which
+Reporters open the story with it ("Chiều 15/3, tại …"; long reports may only date the
+meeting further down: "Hội nghị diễn ra chiều 14/3 …"), usually without a year, which
 comes from the publication date (a day after publication belongs to the year before,
 unless the event "sẽ diễn ra"), or — on a repost years later or with no publication
 date — from the emulation year the article is about (GUIDE.md, Dates).
@@ -36,6 +37,11 @@ def _candidate(doc: Doc) -> DateMatch | None:
         found = sentence_date(text_of(doc)[title[0] : title[1]], title[0])
         if found:
             return found
+    for sent in body[_LEAD_SENTENCES:]:  # a long report dating the meeting further down
+        if LEX["event_sentence"].search(sent.text) and not LEX["future"].search(sent.text):
+            found = inline_dates(sent.text, sent.start_char)
+            if found:
+                return found[0]
     return None
 
 
