@@ -662,6 +662,13 @@ def test_agency_launch_names_no_bloc(extractor) -> None:
 
 PROVINCES = [
     pytest.param(
+        "Sáng 4/3, Cụm thi đua các huyện vùng Đồng Tháp Mười tổ chức ký kết giao ước thi đua. "
+        "Cụm gồm huyện Đức Huệ, huyện Thủ Thừa và huyện Đức Hòa; huyện Đức Huệ làm cụm trưởng.",
+        None,
+        "Long An",
+        id="districts-outvote-a-region-named-like-a-province",
+    ),
+    pytest.param(
         "Chiều 12/3, Khối thi đua các sở kinh tế tỉnh Nghệ An tổ chức ký kết giao ước thi đua.",
         None,
         "Nghệ An",

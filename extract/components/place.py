@@ -55,9 +55,14 @@ def place_component(doc: Doc) -> Doc:
         weights: Counter[str] = Counter()
         for _, _, name, prefixed in mentions:
             weights[name] += 2 if prefixed else 1
+        where = {name: (s, e) for s, e, name, _ in reversed(mentions)}
+        for m in _DISTRICT.finditer(text):  # districts vote for their province
+            district_province = province_of_district(m.group(1))
+            if district_province:
+                weights[district_province] += 1
+                where.setdefault(district_province, m.span(1))
         best = host if host and host in weights else weights.most_common(1)[0][0]
-        span = next((s, e) for s, e, n, _ in mentions if n == best)
-        put(doc, "province", best, [span])
+        put(doc, "province", best, [where[best]] if best in where else [])
         return doc
     if host:
         put(doc, "province", host)
