@@ -14,7 +14,8 @@ from extract.lexicon import LEX, fragment
 
 _LEAD_IN = re.compile(
     r"^(?:(?:trong\s+đó|theo\s+đó|đồng\s+thời|năm\s+\d{4}|năm\s+nay|hội\s+nghị(?:\s+cũng)?(?:\s+đã)?|"
-    r"đã|cũng|bầu|được\s+bầu|bầu\s+chọn|thống\s+nhất(?:\s+chọn)?|do|tại(?:\s+cơ\s+quan|\s+trụ\s+sở)?|"
+    r"đã|cũng|bầu|được\s+bầu|bầu\s+chọn|thống\s+nhất(?:\s+chọn)?|giới\s+thiệu|địa\s+phương|do|"
+    r"tại(?:\s+cơ\s+quan|\s+trụ\s+sở)?|"
     r"đại\s+diện(?:\s+lãnh\s+đạo)?|lãnh\s+đạo|cơ\s+quan|đơn\s+vị|đồng\s+chí|ông|bà|với|là|và|gồm|"
     r"bao\s+gồm|các|của|cho|giao\s+cho|" + fragment("person_title") + r")[\s,:]+)+",
     re.IGNORECASE,

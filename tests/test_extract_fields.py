@@ -570,6 +570,19 @@ def test_review_keeps_the_leader_of_the_reviewed_year(extractor) -> None:
     assert record.leader_unit is not None and same_name(record.leader_unit, "Sở Xây dựng")
 
 
+def test_signing_takes_the_leader_introduced_for_the_signed_year(extractor) -> None:
+    text = build(
+        "Chiều 18/1, Cụm thi đua số 2 tổng kết năm 2023 và ký kết giao ước thi đua năm 2024. "
+        "Năm 2023, huyện Đức Huệ giữ vai trò cụm trưởng. Cũng tại hội nghị, các địa phương "
+        "thống nhất giới thiệu thị xã Kiến Tường làm cụm trưởng năm 2024.",
+        title="Cụm thi đua số 2 tổng kết năm 2023, ký giao ước thi đua năm 2024",
+        published="19/01/2024 10:00",
+    )
+    record = run(extractor, text)
+    assert record.event_type == "signing"
+    assert record.leader_unit is not None and same_name(record.leader_unit, "thị xã Kiến Tường")
+
+
 def test_cluster_leader_and_deputy(extractor) -> None:
     text = build(
         "Sáng 7/3, Cụm thi đua các huyện đồng bằng tổ chức ký kết giao ước thi đua năm 2024. "
