@@ -735,6 +735,17 @@ def test_province(extractor, body: str, url: str | None, province: str | None) -
     assert record.province == province
 
 
+def test_numbered_cluster_of_a_city_is_not_regional(extractor) -> None:
+    text = build(
+        "Chiều 12/3, Cụm thi đua số 6 thành phố Hà Nội khai mạc hội nghị ký kết giao ước thi "
+        "đua năm 2024.",
+        title="Cụm thi đua số 6 thành phố Hà Nội ký kết giao ước thi đua năm 2024",
+    )
+    record = run(extractor, text)
+    assert record.bloc_name == "Cụm thi đua số 6 thành phố Hà Nội"
+    assert record.province == "Hà Nội"
+
+
 def test_regional_cluster_has_no_province(extractor) -> None:
     text = build(
         "Ngày 15/3, tại tỉnh Lào Cai, Cụm thi đua các tỉnh miền núi phía Bắc gồm Lào Cai, Hà "
