@@ -820,3 +820,19 @@ def test_goals_leave_out_past_results(extractor) -> None:
     record = run(extractor, text)
     assert any(contains(item, "đẩy mạnh chuyển đổi số") for item in record.goals), record.goals
     assert not any(contains(item, "giải ngân 98% kế hoạch vốn") for item in record.goals)
+
+
+def test_goals_leave_out_scores_rankings_and_estimates(extractor) -> None:
+    text = build(
+        "Chiều 22/12, Cụm thi đua các huyện phía Tây tổ chức hội nghị tổng kết công tác thi "
+        "đua năm 2023. Hội nghị thống nhất kết quả chấm điểm: huyện Đức Huệ đạt 97,5 điểm, xếp "
+        "thứ nhất; huyện Thủ Thừa đạt 95 điểm, xếp thứ hai. Các huyện hoàn thành vượt chỉ tiêu "
+        "được giao: thu ngân sách trên địa bàn cụm ước đạt hơn 2.000 tỷ đồng. Năm 2024, cụm "
+        "thống nhất: đẩy mạnh cải cách hành chính gắn với chuyển đổi số; giữ vững an ninh chính "
+        "trị, trật tự an toàn xã hội.",
+        title="Cụm thi đua các huyện phía Tây tổng kết năm 2023",
+        published="23/12/2023 08:00",
+    )
+    record = run(extractor, text)
+    assert any(contains(item, "đẩy mạnh cải cách hành chính") for item in record.goals)
+    assert not any(re.search(r"xếp thứ|điểm|ước đạt", item) for item in record.goals), record.goals
