@@ -77,6 +77,21 @@ def contains(item: str, phrase: str) -> bool:
 
 EVENT_TYPES = [
     pytest.param(
+        "Khối thi đua các hội đặc thù kiểm tra chéo công tác thi đua năm 2024",
+        "Ngày 20/11, đoàn kiểm tra chéo của Khối thi đua các hội đặc thù tỉnh làm việc tại Hội "
+        "Chữ thập đỏ tỉnh. Kết quả kiểm tra là căn cứ để khối chấm điểm, bình xét thi đua cuối "
+        "năm.",
+        "other",
+        id="cross-inspection-is-other",
+    ),
+    pytest.param(
+        "Cụm thi đua số 4 triển khai quy chế hoạt động năm 2025",
+        "Sáng 22/9, Cụm thi đua số 4 tổ chức hội nghị triển khai quy chế hoạt động. Hội nghị "
+        "thống nhất thời gian tổ chức ký kết giao ước thi đua vào tháng 10.",
+        "other",
+        id="a-scheduled-signing-is-not-the-event",
+    ),
+    pytest.param(
         "Khối thi đua các sở kinh tế tổng kết năm 2023, ký kết giao ước năm 2024",
         "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức hội nghị tổng kết công tác thi đua, "
         "khen thưởng năm 2023 và ký kết giao ước thi đua năm 2024.",

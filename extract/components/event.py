@@ -101,6 +101,11 @@ def _event_type(doc: Doc, signings: list[tuple[int, int]]) -> tuple[str, tuple[i
     text = text_of(doc)
     title = _title(doc)
     lead, lead_start = _lead(doc)
+    activity = LEX["other_activity"].search(title)
+    if activity and not (LEX["review"].search(title) or LEX["launch"].search(title)):
+        # "Khối … kiểm tra chéo …": neither a review nor a launch, whatever follows
+        offset = doc._.layout.title[0]
+        return "other", (offset + activity.start(), offset + activity.end())
     for region, offset in ((title, doc._.layout.title[0] if title else 0), (lead, lead_start)):
         cues = [
             (m.start(), kind, m)
