@@ -774,6 +774,26 @@ def test_regional_cluster_has_no_province(extractor) -> None:
 
 GOALS = [
     pytest.param(
+        "Năm 2024, các sở trong khối xác định tập trung hoàn thành các chỉ tiêu được giao; đẩy "
+        "nhanh tiến độ giải ngân vốn đầu tư công; cải thiện chỉ số năng lực cạnh tranh cấp tỉnh.",
+        [
+            "hoàn thành các chỉ tiêu được giao",
+            "đẩy nhanh tiến độ giải ngân vốn đầu tư công",
+            "cải thiện chỉ số năng lực cạnh tranh cấp tỉnh",
+        ],
+        id="xac-dinh-tap-trung",
+    ),
+    pytest.param(
+        "Khối phát động các đơn vị thành viên thi đua hoàn thành xuất sắc nhiệm vụ năm 2024; "
+        "nâng cao chất lượng phục vụ người dân; thực hành tiết kiệm, chống lãng phí.",
+        [
+            "hoàn thành xuất sắc nhiệm vụ năm 2024",
+            "nâng cao chất lượng phục vụ người dân",
+            "thực hành tiết kiệm, chống lãng phí",
+        ],
+        id="phat-dong-cac-don-vi-thi-dua",
+    ),
+    pytest.param(
         "Các đơn vị giao ước thực hiện các nội dung: hoàn thành xuất sắc nhiệm vụ chính trị được "
         "giao; đẩy mạnh cải cách hành chính; xây dựng cơ quan đạt chuẩn văn hóa; 100% cán bộ, "
         "công chức chấp hành tốt kỷ luật, kỷ cương hành chính.",
