@@ -37,10 +37,11 @@ _ROLE_NOTE = re.compile(
 
 
 _SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
-_LOCALITY = r"(?:huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)"
-_SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:các\s+)?" + _LOCALITY + r"\b)")
+# Words that open the name of a district, town or commune.
+LOCALITY = r"(?:huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)"
+_SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:các\s+)?" + LOCALITY + r"\b)")
 # "các huyện Bát Xát, Bảo Thắng và Mường Khương": one kind, then bare names.
-_LOCALITIES = re.compile(r"^các\s+(?P<kind>" + _LOCALITY + r")\s+(?P<names>.+,.+|.+\svà\s.+)$")
+_LOCALITIES = re.compile(r"^các\s+(?P<kind>" + LOCALITY + r")\s+(?P<names>.+,.+|.+\svà\s.+)$")
 # "UBND 5 huyện: Củ Chi, …", "Công an 6 huyện miền núi: Kỳ Sơn, …": a count, then the list.
 _COUNTED_INTRO = re.compile(r"^[^,;:]*\b\d{1,3}\s+[^,;:]{2,40}:\s*")
 _CAPITAL_HEAD = re.compile(r"(?<!\w)(?=[A-ZĐÂĂÊÔƠƯ])" + fragment("unit_head"))

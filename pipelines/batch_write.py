@@ -161,18 +161,3 @@ class BatchWriter:
         for statement in _FINISH:
             con.execute(statement, {"now": self.now} if "$now" in statement else None)
         return int(con.execute("SELECT count(*) FROM affected_events").fetchall()[0][0])
-
-
-def write_batch(
-    con: duckdb.DuckDBPyConnection,
-    articles: pa.Table,
-    sources: pa.Table,
-    *,
-    replacing: bool,
-    now: datetime,
-) -> int:
-    """Write a whole batch (inside the caller's transaction); return the events it touched."""
-    writer = BatchWriter(con, now=now)
-    writer.begin(articles.column("article_id"), replacing=replacing)
-    writer.add(articles, sources)
-    return writer.finish()

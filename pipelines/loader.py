@@ -138,12 +138,16 @@ class Loader:
             self._con = connect(self.db, lock_timeout=self.lock_timeout)
         yield self._con
 
-    def _let_go(self, *, unless_alone: bool = False) -> None:
-        """Close the held file (checkpointing it); with `unless_alone`, only if someone
-        else is waiting for it."""
-        if self._con is not None and not (unless_alone and not others_waiting(self.db)):
+    def _let_go(self) -> None:
+        """Close the held file (DuckDB checkpoints it on close)."""
+        if self._con is not None:
             con, self._con = self._con, None
             con.close()
+
+    def _make_way(self) -> None:
+        """Let go of the held file if someone else is waiting for it."""
+        if self._con is not None and others_waiting(self.db):
+            self._let_go()
 
     # -- loading articles ------------------------------------------------------------
 
@@ -151,8 +155,8 @@ class Loader:
         """Store new or changed articles with their events, in one transaction.
 
         `compact=False` says more batches follow at once (see `_write`): the batch is
-        committed as usual, but DuckDB's merging of small row groups waits for the
-        run's last batch.
+        committed as usual, but DuckDB's merging of small row groups waits until a row
+        group's worth of articles has piled up, or for the run's last batch.
         """
         batch = _unique_by_page(articles)
         counts = LoadCounts(articles=len(batch.articles), duplicates=batch.duplicates)
@@ -188,7 +192,7 @@ class Loader:
         if not todo:
             return counts
         todo_articles = [batch.articles[i] for i in todo]
-        self._let_go(unless_alone=True)
+        self._make_way()
         records = self._extract(todo_articles)
         counts.add(
             self._write(
@@ -265,7 +269,7 @@ class Loader:
                 touched = writer.finish()
         if compact:
             self._unmerged = 0
-        self._let_go(unless_alone=True)
+        self._make_way()
         return LoadCounts(stored=stored, relevant=relevant, events_touched=touched)
 
     # -- staged batches ----------------------------------------------------------------
@@ -348,7 +352,7 @@ class Loader:
                     stored_rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
                 articles = [_article_from_row(r) for r in stored_rows]
                 after = stored_rows[-1]["article_id"]
-                self._let_go(unless_alone=True)  # extraction is long: readers first
+                self._make_way()  # extraction is long: readers first
                 counts = self._write(
                     articles,
                     self._extract(articles),

@@ -364,6 +364,17 @@ def source_table(
     )
     pre2025, map2025 = _columns(norm_province, "pre2025", "map2025")
     unit_key = _distinct_folds(normalize_unit)
+
+    def given_or_folded(given: Sequence[str | None], written: Sequence[str | None]) -> pa.Array:
+        """The extractor's normalised name where it gave one, else the written one folded."""
+        return pa.array(
+            [
+                g or (unit_key(w) if w else None) or None
+                for g, w in zip(given, written, strict=True)
+            ],
+            _str,
+        )
+
     columns = {
         "article_id": pa.array(ids, _str),
         "url": pa.array([a or r for a, r in zip(article_url, record_url, strict=True)], _str),
@@ -387,23 +398,11 @@ def source_table(
         "province": pa.array([n or p for n, p in zip(pre2025, province, strict=True)], _str),
         "province_2025": pa.array(map2025, _str),
         "bloc_name": pa.array(bloc_name, _str),
-        "bloc_name_normalized": pa.array(
-            [
-                n or (unit_key(b) if b else None) or None
-                for n, b in zip(norm_bloc, bloc_name, strict=True)
-            ],
-            _str,
-        ),
+        "bloc_name_normalized": given_or_folded(norm_bloc, bloc_name),
         "bloc_kind": pa.array(bloc_kind, _str),
         "member_count": pa.array(member_count, _int),
         "leader_unit": pa.array(leader_unit, _str),
-        "leader_unit_normalized": pa.array(
-            [
-                n or (unit_key(u) if u else None) or None
-                for n, u in zip(norm_leader, leader_unit, strict=True)
-            ],
-            _str,
-        ),
+        "leader_unit_normalized": given_or_folded(norm_leader, leader_unit),
         "extractor_version": pa.array([v or extractor_version for v in version], _str),
         "members": _list_array(members, _str),
         "members_normalized": _normalized_lists(members, norm_members, normalize_unit),

@@ -20,6 +20,7 @@ from extract.components.bloc import doc_mentions
 from extract.lexicon import LEX, fragment
 from extract.numbers import NUMBER, parse_count
 from extract.unit_phrases import (
+    LOCALITY,
     clean_unit,
     locate,
     looks_like_unit,
@@ -105,9 +106,7 @@ def _list_end(text: str, start: int) -> int:
 
 def _fold_unit(name: str) -> str:
     """'xã Phước Vĩnh Tây' and 'Phước Vĩnh Tây' name one member."""
-    return re.sub(
-        r"(?i)^(?:huyện|xã|phường|thị\s+trấn|thị\s+xã|quận|thành\s+phố)\s+", "", name
-    ).lower()
+    return re.sub(rf"(?i)^{LOCALITY}\s+", "", name).lower()
 
 
 def member_list(text: str) -> list[tuple[str, int, int]]:
@@ -131,9 +130,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         else:
             end = _list_end(text, start)
             chunk = text[start:end]
-        if not chunk[:1].isupper() and not re.match(
-            r"(?i)(?:huyện|thành phố|quận|thị xã|xã|phường|thị trấn|các\s+)", chunk
-        ):
+        if not chunk[:1].isupper() and not re.match(rf"(?i)(?:{LOCALITY}|các\s)", chunk):
             continue
         items, pos = [], start
         for raw in split_units(chunk):

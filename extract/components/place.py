@@ -51,25 +51,27 @@ def place_component(doc: Doc) -> Doc:
     host = province_from_host(article.url if article else None)
     if article and not host and article.source_province:
         host = article.source_province
+    # "huyện Krông Pắc" → Đắk Lắk: districts vote for their province
+    districts = [
+        (province, m.span(1))
+        for m in _DISTRICT.finditer(text)
+        if (province := province_of_district(m.group(1)))
+    ]
     if mentions:
         weights: Counter[str] = Counter()
         for _, _, name, prefixed in mentions:
             weights[name] += 2 if prefixed else 1
         where = {name: (s, e) for s, e, name, _ in reversed(mentions)}
-        for m in _DISTRICT.finditer(text):  # districts vote for their province
-            district_province = province_of_district(m.group(1))
-            if district_province:
-                weights[district_province] += 1
-                where.setdefault(district_province, m.span(1))
+        for province, span in districts:
+            weights[province] += 1
+            where.setdefault(province, span)
         best = host if host and host in weights else weights.most_common(1)[0][0]
         put(doc, "province", best, [where[best]] if best in where else [])
         return doc
     if host:
         put(doc, "province", host)
         return doc
-    for m in _DISTRICT.finditer(text):  # "huyện Krông Pắc" → Đắk Lắk
-        province = province_of_district(m.group(1))
-        if province:
-            put(doc, "province", province, [m.span(1)])
-            break
+    if districts:
+        province, span = districts[0]
+        put(doc, "province", province, [span])
     return doc
