@@ -6,8 +6,8 @@ then the analyst views on a large database.
 
 Part 1 loads N synthetic event records (members, deputies, goals, evidence; extraction
 replaced by the known records, since extraction has its own benchmark) through
-`Loader.load_articles` in batches, exactly as `giaouoc load` merges staged batches (one
-transaction each, row groups merged after the last). It then reads every resulting
+`Loader.load_batches` in batches, exactly as `giaouoc load` merges staged batches
+(several batches per transaction, row groups merged after the last). It then reads every resulting
 table, the loader's rollups included, into in-memory Arrow tables and, in the same run,
 inserts those same rows into a fresh database with plain ``INSERT … SELECT`` from Arrow.
 Both rates are in records per second. Goal: the loader ≥ 50 % of the plain rate.
@@ -59,10 +59,7 @@ def bench_loader(records: int, batch: int, folder: Path) -> tuple[float, float, 
     db = folder / "loader.duckdb"
     loader = Loader(db, extractor, "bench")
     start = time.perf_counter()
-    with loader.holding_file():  # like `giaouoc load`: the file stays open between batches
-        for i in range(0, len(articles), batch):
-            # like `giaouoc load`: row groups are merged once, after the run's last batch
-            loader.load_articles(articles[i : i + batch], compact=i + batch >= len(articles))
+    loader.load_batches((i, articles[i : i + batch]) for i in range(0, len(articles), batch))
     loader_seconds = time.perf_counter() - start
 
     con = duckdb.connect(str(db), read_only=True)

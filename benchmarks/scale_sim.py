@@ -4,7 +4,7 @@ Years of archives from every province is about a million articles. This generate
 from the project's templates (`pipelines.synthetic`: blocs of each province signing
 every year with a rotating leader, one signing reported by up to three sites, one page
 in ten unrelated; each article padded with ordinary news paragraphs to a real article's
-length), streams them through `Loader.load_articles` in batches exactly as `giaouoc
+length), streams them through `Loader.load_batches` in batches exactly as `giaouoc
 load` merges staged batches (extraction replaced by the known records: it has its own
 benchmark), and reports the peak memory of the whole process (goal < 2 GB: the
 generator streams, so memory must not grow with the corpus) and then each analyst
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from extract.models import Article, EventRecord  # noqa: E402
-from pipelines.loader import Loader  # noqa: E402
+from pipelines.loader import LoadCounts, Loader  # noqa: E402
 from pipelines.synthetic import RecordedExtractor, synthetic_pairs  # noqa: E402
 
 GOAL_PEAK_MB = 2048
@@ -106,28 +106,34 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
     done = stored = 0
     tick = started
     it = batches(n, size, seed)
-    # like `giaouoc load`: the file stays open between batches, and row groups are
-    # merged once, with the last batch
-    with loader.holding_file():
+
+    def staged() -> Iterator[tuple[int, list[Article]]]:
+        """The batches as `giaouoc load` reads staged ones, generation timed apart."""
+        nonlocal generating
         while True:
             t0 = time.perf_counter()
             batch = next(it, None)
             generating += time.perf_counter() - t0
             if batch is None:
-                break
+                return
             extractor.records = {a.id: r for a, r in batch}
-            last = done + len(batch) >= n
-            counts = loader.load_articles((a for a, _ in batch), compact=last)
-            done += len(batch)
-            stored += counts.stored
-            if time.perf_counter() - tick > PROGRESS_EVERY or done == n:
-                tick = time.perf_counter()
-                elapsed = tick - started
-                print(
-                    f"  {done:>9,} articles loaded in {elapsed:7.1f} s "
-                    f"({done / elapsed:,.0f}/s), peak RSS {peak_rss_mb():,.0f} MB",
-                    flush=True,
-                )
+            yield len(batch), [a for a, _ in batch]
+
+    def progress(size: int, counts: LoadCounts) -> None:
+        nonlocal done, stored, tick
+        done += size
+        stored += counts.stored
+        if time.perf_counter() - tick > PROGRESS_EVERY or done == n:
+            tick = time.perf_counter()
+            elapsed = tick - started
+            print(
+                f"  {done:>9,} articles loaded in {elapsed:7.1f} s "
+                f"({done / elapsed:,.0f}/s), peak RSS {peak_rss_mb():,.0f} MB",
+                flush=True,
+            )
+
+    # like `giaouoc load`: batches grouped into transactions, row groups merged at the end
+    loader.load_batches(staged(), on_batch=progress)
     seconds = time.perf_counter() - started
     return {
         "articles": done,

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from pipelines.config import resolve_db, staging_dir_for
 from pipelines.export import FORMATS, ExportError, ExportFilter, export
-from pipelines.loader import LoadCounts, Loader
+from pipelines.loader import GROUP_ARTICLES, LoadCounts, Loader
 from pipelines.migrations import SchemaTooNewError
 from pipelines.query import QUERY_FORMATS, QueryError, as_csv, as_json, as_rich_table, run_query
 from pipelines.runlock import run_lock
@@ -227,12 +227,23 @@ def demo(db: DbOption = None) -> None:
     out.print(as_rich_table(result, title=f"events in {path}"))
 
 
-def load(db: DbOption = None, wait: WaitOption = DEFAULT_LOCK_TIMEOUT) -> None:
+def load(
+    db: DbOption = None,
+    wait: WaitOption = DEFAULT_LOCK_TIMEOUT,
+    commit_every: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Commit once this many articles are written (fewer: less work redone"
+            " after a crash; more: faster loads).",
+        ),
+    ] = GROUP_ARTICLES,
+) -> None:
     """Merge the staged article batches (extracting their events) into the database."""
     path = resolve_db(db)
     staging_dir = staging_dir_for(path)
     with clear_errors(), run_lock(path, wait=wait, what="load"):  # one loader per staging
-        loader = Loader(path, lock_timeout=wait)
+        loader = Loader(path, lock_timeout=wait, group_articles=commit_every)
         counts = load_with_progress(loader, staging_dir)
         if counts.batches:
             loader.record_run(f"load-{time.strftime('%Y%m%dT%H%M%S')}", "load", counts.as_dict())

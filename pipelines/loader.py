@@ -1,29 +1,31 @@
 """The single writer: merges article batches and their extracted events into the store.
 
-Each batch is one write transaction: the batch's articles and event parts replace
-whatever those articles contributed before, and every event they touch is recomputed
-from all its sources. A process killed mid-batch leaves the previous state (DuckDB
-rolls the open transaction back), the batch file is deleted only after the commit, so
+A write transaction takes in one batch or several (`Loader.load_batches`): the
+batches' articles and event parts replace whatever those articles contributed
+before, and every event they touch is recomputed from all its sources. A process
+killed mid-transaction leaves the previous state (DuckDB rolls the open transaction
+back), a staged batch file is deleted only after the commit that made it durable, so
 rerunning loads it again; and since an unchanged article (same URL, same content,
 same extractor version) is skipped, loading anything twice changes nothing.
 
 DuckDB admits one process per file. Within `Loader.holding_file()` (every multi-batch
-load) the loader keeps the file open from batch to batch, since each reopening costs
-a checkpoint and a reload of the indexes, and lets go at the next batch boundary, or
-before a batch's extraction, as soon as an analyst's query (or anyone) is waiting for
-it (`store.others_waiting`); outside it, the file is opened for each read and write.
+load) the loader keeps the file open from transaction to transaction, since each
+reopening costs a checkpoint and a reload of the indexes, and lets go after the
+current batch, as soon as an analyst's query (or anyone) is waiting for it
+(`store.others_waiting`); outside it, the file is opened for each read and write.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -53,6 +55,11 @@ RUN_SUMMARY_GLOB = "run-*.json"
 CHUNK_ARTICLES = 2_500
 # DuckDB's row group size: small row groups are merged once this many articles are in them.
 ROW_GROUP_ARTICLES = 122_880
+# Group commit (see `Loader.load_batches`): a write transaction takes in batches until
+# it has written this many articles or been open this long.
+GROUP_ARTICLES = 50_000
+GROUP_SECONDS = 10.0
+Key = TypeVar("Key")
 
 
 class EventExtractor(Protocol):
@@ -95,8 +102,10 @@ class Loader:
         extractor: EventExtractor | None = None,
         extractor_version: str | None = None,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        group_articles: int = GROUP_ARTICLES,
     ) -> None:
         self.db = db
+        self.group_articles = group_articles  # see `load_batches`
         self._extractor = extractor
         self._version = extractor_version
         self.lock_timeout = lock_timeout
@@ -154,24 +163,98 @@ class Loader:
     def load_articles(self, articles: Iterable[Article], *, compact: bool = True) -> LoadCounts:
         """Store new or changed articles with their events, in one transaction.
 
-        `compact=False` says more batches follow at once (see `_write`): the batch is
-        committed as usual, but DuckDB's merging of small row groups waits until a row
-        group's worth of articles has piled up, or for the run's last batch.
+        `compact=False` says more batches follow at once (see `load_batches`).
         """
+        return self.load_batches([(None, articles)], compact=compact)
+
+    def load_batches(
+        self,
+        batches: Iterable[tuple[Key, Iterable[Article]]],
+        *,
+        on_batch: Callable[[Key, LoadCounts], None] | None = None,
+        on_commit: Callable[[list[Key]], None] | None = None,
+        compact: bool = True,
+        force: bool = False,
+    ) -> LoadCounts:
+        """Store batches of (key, articles), several batches per write transaction.
+
+        Each commit checkpoints, at a fixed cost of a few hundred milliseconds besides
+        the data, so a transaction takes in batch after batch (group commit) until it
+        has written `group_articles` articles (`GROUP_ARTICLES` by default) or been open
+        `GROUP_SECONDS`, or someone
+        is waiting for the file. Within it each batch is checked against the store
+        (the transaction sees its own earlier batches), extracted and written; the
+        events touched are recomputed once, before the commit. `on_batch(key, counts)`
+        follows each batch, `on_commit(keys)` each commit, with the keys of the batches
+        it made durable: a killed load keeps whole transactions, and a rerun takes in
+        the batches of the lost one again.
+
+        Row groups: each commit checkpoints the batches into new row groups, and
+        DuckDB merges small row groups pairwise, checkpoint after checkpoint, so every
+        row would be recompressed once per doubling. Within a load they accumulate
+        and are merged once a row group's worth of articles (122,880) has piled up,
+        and with the last transaction unless `compact=False` says more loads follow at
+        once; merging as it goes lets later batches reuse the space merged row groups
+        leave free. Row order within a table carries no meaning here, so DuckDB may
+        also insert with both cores.
+
+        `force` re-extracts and rewrites every article, changed or not (`reextract`).
+        """
+        total = LoadCounts()
+        remaining = iter(batches)
+        with self.holding_file():
+            batch = next(remaining, None)
+            while batch is not None:
+                keys: list[Key] = []
+                written = 0
+                opened = time.monotonic()
+                with self._open() as con, write_transaction(con):
+                    con.execute("SET preserve_insertion_order = false")
+                    writer = BatchWriter(con, now=utc_now())
+                    while batch is not None:
+                        key, articles = batch
+                        counts = self._take(writer, articles, force=force)
+                        keys.append(key)
+                        written += counts.stored
+                        total.add(counts)
+                        if on_batch:
+                            on_batch(key, counts)
+                        batch = next(remaining, None)
+                        if (
+                            written >= self.group_articles
+                            or time.monotonic() - opened >= GROUP_SECONDS
+                            or others_waiting(self.db)
+                        ):
+                            break
+                    self._unmerged += written
+                    merge = self._unmerged >= ROW_GROUP_ARTICLES or (compact and batch is None)
+                    total.events_touched += writer.finish()
+                    con.execute("RESET max_vacuum_tasks" if merge else "SET max_vacuum_tasks = 0")
+                if merge:
+                    self._unmerged = 0
+                if on_commit:
+                    on_commit(keys)
+                self._make_way()
+        return total
+
+    def _take(self, writer: BatchWriter, articles: Iterable[Article], *, force: bool) -> LoadCounts:
+        """Check one batch against the store, extract and write what is new or changed."""
         batch = _unique_by_page(articles)
-        counts = LoadCounts(articles=len(batch.articles), duplicates=batch.duplicates)
+        counts = LoadCounts(batches=1, articles=len(batch.articles), duplicates=batch.duplicates)
         if not batch.articles:
             return counts
-        ids = pa.table({"article_id": list(batch.articles), "content_hash": batch.hash_list()})
-        version = self.extractor_version
-        with self._open() as con:
-            con.register("incoming_ids", ids)
+        con = writer.con
+        con.register(
+            "incoming_ids",
+            pa.table({"article_id": list(batch.articles), "content_hash": batch.hash_list()}),
+        )
+        try:
             stored = dict(
                 con.execute(
                     "SELECT a.article_id, a.content_hash IS NOT DISTINCT FROM i.content_hash"
                     " AND a.extractor_version IS NOT DISTINCT FROM ?"
                     " FROM articles a JOIN incoming_ids i USING (article_id)",
-                    [version],
+                    [self.extractor_version],
                 ).fetchall()
             )
             same_content = {
@@ -181,9 +264,13 @@ class Loader:
                     " ON a.content_hash = i.content_hash AND a.article_id <> i.article_id"
                 ).fetchall()
             }
+        finally:
+            con.unregister("incoming_ids")
         todo: list[str] = []
         for article_id in batch.articles:
-            if stored.get(article_id):
+            if force:
+                todo.append(article_id)
+            elif stored.get(article_id):
                 counts.unchanged += 1
             elif article_id in same_content and article_id not in stored:
                 counts.duplicates += 1
@@ -191,19 +278,28 @@ class Loader:
                 todo.append(article_id)
         if not todo:
             return counts
+        replaced = [i for i in todo if i in stored]
+        if replaced:
+            writer.replace(pa.array(replaced, pa.string()))
         todo_articles = [batch.articles[i] for i in todo]
-        self._make_way()
         records = self._extract(todo_articles)
-        counts.add(
-            self._write(
-                todo_articles,
-                records,
-                article_ids=todo,
-                content_hashes=[batch.hashes[i] for i in todo],
-                replacing=any(i in stored for i in todo),
-                compact=compact,
-            )
-        )
+        # Arrow building (Python) of one chunk overlaps DuckDB's insert of the last
+        insert = Overlapped(writer.add, name="giaouoc-insert")
+        with _gc_paused(), insert as put:
+            for start in range(0, len(todo), CHUNK_ARTICLES):
+                end = start + CHUNK_ARTICLES
+                rows = batch_tables(
+                    todo_articles[start:end],
+                    todo[start:end],
+                    [batch.hashes[i] for i in todo[start:end]],
+                    records,
+                    extractor_version=self.extractor_version,
+                    extracted_at=writer.now,
+                    loaded_at=writer.now,
+                )
+                counts.stored += rows.articles.num_rows
+                counts.relevant += rows.event_sources.num_rows
+                put(rows)
         return counts
 
     def _extract(self, articles: list[Article]) -> dict[str, EventRecord]:
@@ -212,65 +308,6 @@ class Loader:
         if not wanted:
             return {}
         return {record.id: record for record in self.extractor.extract_many(wanted)}
-
-    def _write(
-        self,
-        articles: list[Article],
-        records: dict[str, EventRecord],
-        *,
-        replacing: bool,
-        article_ids: list[str] | None = None,
-        content_hashes: list[str | None] | None = None,
-        compact: bool = True,
-    ) -> LoadCounts:
-        """Write one batch in one transaction.
-
-        Each commit checkpoints the batch into new row groups; DuckDB then merges small
-        row groups pairwise, checkpoint after checkpoint, so with batches far smaller
-        than a row group (122,880 rows) every row is recompressed once per doubling: a
-        dozen times for a 50-article staged batch. Within a run the loader lets them
-        accumulate (`compact=False`) and merges them once a row group's worth of
-        articles has piled up, and with the run's last batch, so a row is written about
-        twice; merging as it goes, rather than all at the end, lets later batches reuse
-        the space the merged row groups leave free. Row order within a table carries no
-        meaning here, so DuckDB may also insert with both cores.
-        """
-        self._unmerged += len(articles)
-        compact = compact or self._unmerged >= ROW_GROUP_ARTICLES
-        now = utc_now()
-        ids = article_ids if article_ids is not None else ids_of(articles)
-        hashes = (
-            content_hashes if content_hashes is not None else [content_hash_of(a) for a in articles]
-        )
-        stored = relevant = 0
-        with self._open() as con:
-            con.execute("SET preserve_insertion_order = false")
-            con.execute("RESET max_vacuum_tasks" if compact else "SET max_vacuum_tasks = 0")
-            with write_transaction(con):
-                writer = BatchWriter(con, now=now)
-                writer.begin(pa.array(ids, pa.string()), replacing=replacing)
-                insert = Overlapped(lambda tables: writer.add(*tables), name="giaouoc-insert")
-                # Arrow building (Python) of one chunk overlaps DuckDB's insert of the last
-                with _gc_paused(), insert as put:
-                    for start in range(0, len(articles), CHUNK_ARTICLES):
-                        end = start + CHUNK_ARTICLES
-                        article_rows, source_rows = batch_tables(
-                            articles[start:end],
-                            ids[start:end],
-                            hashes[start:end],
-                            records,
-                            extractor_version=self.extractor_version,
-                            extracted_at=now,
-                            loaded_at=now,
-                        )
-                        stored += article_rows.num_rows
-                        relevant += source_rows.num_rows
-                        put((article_rows, source_rows))
-                touched = writer.finish()
-        if compact:
-            self._unmerged = 0
-        self._make_way()
-        return LoadCounts(stored=stored, relevant=relevant, events_touched=touched)
 
     # -- staged batches ----------------------------------------------------------------
 
@@ -284,16 +321,21 @@ class Loader:
         Crawl summaries (``run-*.json``) staged beside the batches go to `crawl_runs`.
         `on_batch(path, counts, pending)` is called after each batch.
         """
-        total = LoadCounts()
         pending = staging.pending_batches(staging_dir)
-        with self.holding_file():
-            for index, path in enumerate(pending, start=1):
-                counts = self.load_articles(staging.read_batch(path), compact=index == len(pending))
-                counts.batches = 1
+        left = dict(zip(pending, range(len(pending) - 1, -1, -1), strict=True))
+
+        def stored(paths: list[Path]) -> None:
+            for path in paths:
                 path.unlink()
-                total.add(counts)
-                if on_batch:
-                    on_batch(path, counts, len(pending) - index)
+
+        with self.holding_file():
+            total = self.load_batches(
+                ((path, staging.read_batch(path)) for path in pending),
+                on_batch=(lambda path, counts: on_batch(path, counts, left[path]))
+                if on_batch
+                else None,
+                on_commit=stored,
+            )
             self.load_run_summaries(staging_dir)
         return total
 
@@ -326,45 +368,38 @@ class Loader:
     ) -> LoadCounts:
         """Re-run extraction on stored articles whose extractor version is not current.
 
-        Works from the stored text (or the stored HTML), never recrawls; each chunk's
-        events are replaced in one transaction. `everything` re-extracts every article.
+        Works from the stored text (or the stored HTML), never recrawls; the events of
+        each chunk of `chunk_size` articles are replaced within `load_batches`'s
+        transactions. `everything` re-extracts every article.
         """
-        total = LoadCounts()
-        version = self.extractor_version
-        after = ""
-        with self.holding_file():
+        outdated = "" if everything else " AND extractor_version IS DISTINCT FROM ?"
+        version = [] if everything else [self.extractor_version]
+
+        def chunks() -> Iterator[tuple[int, list[Article]]]:
+            after = ""
             while True:
-                with self._open() as con:
+                with self._open() as con:  # within the open transaction, if any
                     remaining = con.execute(
-                        "SELECT count(*) FROM articles WHERE article_id > ?"
-                        + ("" if everything else " AND extractor_version IS DISTINCT FROM ?"),
-                        [after] if everything else [after, version],
+                        f"SELECT count(*) FROM articles WHERE article_id > ?{outdated}",
+                        [after, *version],
                     ).fetchall()[0][0]
                     if not remaining:
-                        break
+                        return
                     cursor = con.execute(
-                        "SELECT * FROM articles WHERE article_id > ?"
-                        + ("" if everything else " AND extractor_version IS DISTINCT FROM ?")
-                        + " ORDER BY article_id LIMIT ?",
-                        ([after] if everything else [after, version]) + [chunk_size],
+                        f"SELECT * FROM articles WHERE article_id > ?{outdated}"
+                        " ORDER BY article_id LIMIT ?",
+                        [after, *version, chunk_size],
                     )
                     names = [d[0] for d in cursor.description]
                     stored_rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-                articles = [_article_from_row(r) for r in stored_rows]
                 after = stored_rows[-1]["article_id"]
-                self._make_way()  # extraction is long: readers first
-                counts = self._write(
-                    articles,
-                    self._extract(articles),
-                    replacing=True,
-                    compact=len(articles) >= remaining,
-                )
-                counts.articles = len(articles)
-                counts.batches = 1
-                total.add(counts)
-                if on_chunk:
-                    on_chunk(counts, remaining - len(articles))
-        return total
+                yield remaining - len(stored_rows), [_article_from_row(r) for r in stored_rows]
+
+        return self.load_batches(
+            chunks(),
+            on_batch=(lambda left, counts: on_chunk(counts, left)) if on_chunk else None,
+            force=True,
+        )
 
 
 @contextmanager

@@ -1,13 +1,12 @@
-"""Articles and their extracted events as Arrow tables, ready for one bulk insert each.
+"""A batch of articles and their extracted events as the Arrow rows of each table.
 
 The loader never inserts row by row, and it does not build rows in Python either: a
-batch becomes two typed Arrow tables made column by column (one pass over the
-pydantic models per column, no per-row objects). One row per article, and one row per
-reported event whose members, deputies, goals and evidence ride along as list columns
-assembled from flat value arrays plus offsets. DuckDB then fans the lists out into
-``event_members``, ``event_goals``, ``evidence`` … with ``unnest`` and derives the
-event id and the source rank, in single ``INSERT … SELECT`` statements (see
-``batch_write.BatchWriter``), where that work is vectorised.
+batch becomes one typed Arrow table per table it adds to (`articles`,
+`event_sources`, `event_members`, `event_deputies`, `event_goals`, `evidence`), made
+column by column (one pass over the pydantic models per column, no per-row objects);
+list items are laid flat once and their event and article ids repeated by Arrow's
+``take``. Each table then goes into DuckDB with one plain ``INSERT … SELECT`` (see
+``batch_write.BatchWriter``), the same work as inserting finished Arrow tables.
 """
 
 from __future__ import annotations
@@ -15,13 +14,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from isal import isal_zlib
 
 from extract.models import Article, EventRecord
@@ -32,7 +31,6 @@ _str, _int, _bool, _date, _ts = pa.string(), pa.int32(), pa.bool_(), pa.date32()
 _names = pa.list_(_str)
 _GZIP = 31  # zlib `wbits` for a gzip container
 SLICE_ROWS = 4096
-_START, _END, _TEXT = attrgetter("start"), attrgetter("end"), attrgetter("text")
 
 ARTICLE_SCHEMA = pa.schema(
     [
@@ -58,15 +56,15 @@ ARTICLE_SCHEMA = pa.schema(
     ]
 )
 
-# One row per relevant article's event: what `batch_write` turns into `event_sources`
-# (adding `event_id` and `source_rank`, see `SOURCE_RANK_SQL`), then the lists it fans out.
+# One row per relevant article's event: the `event_sources` rows, then one row per
+# list item of those events, in the tables DuckDB stores them in.
 SOURCE_SCHEMA = pa.schema(
     [
+        ("event_id", _str),
         ("article_id", _str),
+        ("event_key", _str),
         ("url", _str),
-        ("stated_year", _int),  # the record's own year and province, for the rank
-        ("stated_province", _str),
-        ("rank_day", _date),  # when it was published
+        ("source_rank", _str),
         ("event_type", _str),
         ("event_date", _date),
         ("published_date", _date),
@@ -80,57 +78,32 @@ SOURCE_SCHEMA = pa.schema(
         ("leader_unit", _str),
         ("leader_unit_normalized", _str),
         ("extractor_version", _str),
-        ("members", _names),
-        ("members_normalized", _names),
-        ("deputies", _names),
-        ("deputies_normalized", _names),
-        ("goals", _names),
-        ("goals_normalized", _names),
-        # evidence spans as parallel lists (cheaper to build than a list of structs)
-        ("evidence_field", _names),
-        ("evidence_start", pa.list_(_int)),
-        ("evidence_end", pa.list_(_int)),
-        ("evidence_text", _names),
+        ("extracted_at", _ts),
     ]
 )
-SOURCE_LIST_COLUMNS = frozenset(
-    name
-    for name, kind in zip(SOURCE_SCHEMA.names, SOURCE_SCHEMA.types, strict=True)
-    if pa.types.is_list(kind)
+_PART_KEYS = [("event_id", _str), ("article_id", _str)]
+UNIT_PART_SCHEMA = pa.schema(
+    [*_PART_KEYS, ("position", _int), ("name", _str), ("normalized", _str)]
 )
-# The incoming columns `event_sources` keeps as they are.
-SOURCE_KEPT_COLUMNS = [
-    name
-    for name in SOURCE_SCHEMA.names
-    if name not in SOURCE_LIST_COLUMNS and not name.startswith(("rank_", "stated_"))
-]
+GOAL_SCHEMA = pa.schema(
+    [*_PART_KEYS, ("position", _int), ("goal", _str), ("goal_normalized", _str)]
+)
+EVIDENCE_SCHEMA = pa.schema(
+    [*_PART_KEYS, ("field", _str), ("start_char", _int), ("end_char", _int), ("text", _str)]
+)
+_LAST_DAY = date(9999, 12, 31)
+_SPAN_FIELDS = ("start", "end", "text")
 
-# `event_keys.event_key` over the incoming columns (which hold its `year_of`,
-# `province_of` and `bloc_key`), vectorised; tests hold the two to the same answers.
-_DATED = ", ".join(f"'{t}'" for t in sorted(DATED_TYPES))
-EVENT_KEY_SQL = f"""(CASE WHEN bloc_name_normalized IS NULL OR year IS NULL
-    THEN event_type || '|article:' || article_id
-    ELSE event_type || '|' || year::VARCHAR || '|' || coalesce(province, '') || '|'
-         || bloc_name_normalized
-         || CASE WHEN event_type IN ({_DATED})
-                 THEN '|' || coalesce(strftime(event_date, '%Y-%m-%d'), '') ELSE '' END
-    END)"""
-# `event_keys.event_id`: the key's short sha1.
-EVENT_ID_SQL = f"substr(sha1({EVENT_KEY_SQL}), 1, 16)"
 
-# Sort key of a source within its event: the most complete report first. The event's
-# fields are taken, field by field, from the best-ranked source that has them; ties go
-# to the earliest report, then to the article id, so the result does not depend on the
-# order articles were loaded in.
-# "Complete" counts the contract fields the record states (empty text and lists don't).
-SOURCE_RANK_SQL = """printf('%02d|%s|%s',
-    99 - ((event_date IS NOT NULL)::INTEGER + (stated_year IS NOT NULL)::INTEGER
-          + (coalesce(stated_province, '') <> '')::INTEGER
-          + (coalesce(bloc_name, '') <> '')::INTEGER + (coalesce(bloc_kind, '') <> '')::INTEGER
-          + (member_count IS NOT NULL)::INTEGER + (coalesce(leader_unit, '') <> '')::INTEGER
-          + (len(members) > 0)::INTEGER + (len(deputies) > 0)::INTEGER
-          + (len(goals) > 0)::INTEGER),
-    strftime(coalesce(rank_day, DATE '9999-12-31'), '%Y-%m-%d'), article_id)"""
+class BatchRows(NamedTuple):
+    """A batch as the rows of each table it adds to (`articles` … `evidence`)."""
+
+    articles: pa.Table
+    event_sources: pa.Table
+    event_members: pa.Table
+    event_deputies: pa.Table
+    event_goals: pa.Table
+    evidence: pa.Table
 
 
 def canonical_url_of(article: Article) -> str:
@@ -176,32 +149,40 @@ def _utc_naive_array(moments: list[datetime | None]) -> pa.Array:
     return pa.array(moments, pa.timestamp("us", tz="UTC")).cast(_ts)
 
 
-def _list_array(lists: Sequence[Sequence[Any]], kind: pa.DataType) -> pa.ListArray:
-    """A list column from per-row lists: one flat value array plus offsets."""
-    offsets = pa.array(accumulate(map(len, lists), initial=0), pa.int32())
-    return pa.ListArray.from_arrays(offsets, pa.array(chain.from_iterable(lists), kind))
+class _Flat(NamedTuple):
+    """Per-row lists laid flat: the values, each value's row and its position in it."""
+
+    values: list[Any]
+    rows: pa.Array
+    positions: pa.Array
 
 
-def _normalized_lists(
+def _flat(lists: Sequence[Sequence[Any]]) -> _Flat:
+    lengths = np.fromiter(map(len, lists), np.int32, len(lists))
+    starts = np.cumsum(lengths, dtype=np.int32) - lengths
+    rows = np.repeat(np.arange(len(lists), dtype=np.int32), lengths)
+    positions = np.arange(len(rows), dtype=np.int32) - starts[rows]
+    return _Flat(list(chain.from_iterable(lists)), pa.array(rows), pa.array(positions))
+
+
+def _normalized_names(
     written: Sequence[Sequence[str]],
+    flat: list[str],
     given: Sequence[Sequence[str]] | None,
     fold: Callable[[str], str],
-) -> pa.ListArray:
-    """Per row, the extractor's normalised names when it gave one per name, else ours.
-
-    Folding runs once per distinct name of the batch (a batch names the same few
-    hundred units thousands of times).
-    """
-    flat = list(chain.from_iterable(written))
+) -> list[str | None]:
+    """For each flat name, the extractor's normalised name when it gave one per name in
+    that row, else ours. Folding runs once per distinct name of the batch (a batch names
+    the same few hundred units thousands of times)."""
     folded = {name: fold(name) or None for name in set(flat)}
-    keys = list(map(folded.__getitem__, flat))
-    offsets = list(accumulate(map(len, written), initial=0))
+    keys: list[str | None] = list(map(folded.__getitem__, flat))
     if given is not None:
+        offsets = list(accumulate(map(len, written), initial=0))
         for row in [row for row, theirs in enumerate(given) if theirs]:
             theirs, start, end = given[row], offsets[row], offsets[row + 1]
             if len(theirs) == end - start and all(theirs):
                 keys[start:end] = theirs
-    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(keys, _str))
+    return keys
 
 
 def _columns(models: Sequence[Any], *names: str) -> list[tuple[Any, ...]]:
@@ -305,37 +286,81 @@ _RECORD_FIELDS = (
 )
 
 
-def _evidence_columns(evidence: Sequence[dict[str, list[Any]]]) -> dict[str, pa.ListArray]:
-    """The records' evidence spans as four parallel list columns (field, start, end,
-    text), in each record's own order. Field names are repeated by Arrow, not Python."""
+def _part_table(
+    flat: _Flat, normalized: list[str | None], keys: pa.Table, schema: pa.Schema
+) -> pa.Table:
+    """Rows of `event_members`, `event_deputies` or `event_goals`; `keys` holds the
+    event and article id of each source row."""
+    return pa.Table.from_arrays(
+        [
+            *keys.take(flat.rows).columns,
+            flat.positions,
+            pa.array(flat.values, _str),
+            pa.array(normalized, _str),
+        ],
+        schema=schema,
+    )
+
+
+def _evidence_table(evidence: Sequence[dict[str, list[Any]]], keys: pa.Table) -> pa.Table:
+    """The records' evidence spans, in each record's own order; field names and ids are
+    repeated by Arrow, not Python."""
     groups = list(chain.from_iterable(map(dict.items, evidence)))  # (field, spans)
     names, per_field = (list(x) for x in zip(*groups, strict=True)) if groups else ([], [])
-    span_offsets = pa.array(accumulate(map(len, per_field), initial=0), pa.int32())
-    spans = list(chain.from_iterable(per_field))
-    row_offsets = span_offsets.take(pa.array(accumulate(map(len, evidence), initial=0)))
-    by_field = pa.ListArray.from_arrays(span_offsets, pa.nulls(len(spans)))
-    fields = pa.array(names, _str).take(pc.list_parent_indices(by_field))
-
-    def listed(values: pa.Array) -> pa.ListArray:
-        return pa.ListArray.from_arrays(row_offsets, values)
-
-    return {
-        "evidence_field": listed(fields),
-        "evidence_start": listed(pa.array(list(map(_START, spans)), _int)),
-        "evidence_end": listed(pa.array(list(map(_END, spans)), _int)),
-        "evidence_text": listed(pa.array(list(map(_TEXT, spans)), _str)),
-    }
+    group_rows = _flat([range(len(e)) for e in evidence]).rows
+    spans = _flat(per_field)
+    start, end, text = (list(map(attrgetter(name), spans.values)) for name in _SPAN_FIELDS)
+    return pa.Table.from_arrays(
+        [
+            *keys.take(group_rows.take(spans.rows)).columns,
+            pa.array(names, _str).take(spans.rows),
+            pa.array(start, _int),
+            pa.array(end, _int),
+            pa.array(text, _str),
+        ],
+        schema=EVIDENCE_SCHEMA,
+    )
 
 
-def source_table(
-    reports: Sequence[tuple[Article, str, EventRecord]], *, extractor_version: str
-) -> pa.Table:
-    """One row per (article, relevant record): the event as that article reports it.
+def _event_key(
+    event_type: str,
+    year: int | None,
+    province: str | None,
+    bloc: str | None,
+    event_date: date | None,
+    article_id: str,
+) -> str:
+    """`event_keys.event_key` from the columns that hold its parts (tests hold the two
+    to the same answers)."""
+    if bloc is None or year is None:
+        return f"{event_type}|article:{article_id}"
+    key = f"{event_type}|{year}|{province or ''}|{bloc}"
+    if event_type in DATED_TYPES:
+        key += f"|{event_date.isoformat() if event_date else ''}"
+    return key
 
-    Column by column over the batch; the per-record helpers of ``event_keys``
-    (`bloc_key`, `province_of`, `year_of`) are inlined here, and the event key itself
-    is assembled in SQL (`EVENT_KEY_SQL`), because at a hundred thousand records a
-    function call per record and column is most of the load's Python time.
+
+def _source_rank(stated: int, rank_day: date | None, article_id: str) -> str:
+    """Sort key of a source within its event: the most complete report first (`stated`
+    counts the contract fields it states). The event's fields are taken, field by
+    field, from the best-ranked source that has them; ties go to the earliest report,
+    then to the article id, so the result does not depend on the order articles were
+    loaded in."""
+    return f"{99 - stated:02d}|{(rank_day or _LAST_DAY).isoformat()}|{article_id}"
+
+
+def event_tables(
+    reports: Sequence[tuple[Article, str, EventRecord]],
+    *,
+    extractor_version: str,
+    extracted_at: datetime,
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Rows of `event_sources`, `event_members`, `event_deputies`, `event_goals` and
+    `evidence` for the (article, relevant record) pairs of a batch.
+
+    Column by column over the batch, with the per-record helpers of ``event_keys``
+    (`bloc_key`, `province_of`, `year_of`) inlined, because at a hundred thousand
+    records a function call per record and column is most of the load's Python time.
     """
     arts = [article for article, _, _ in reports]
     ids = [article_id for _, article_id, _ in reports]
@@ -365,54 +390,91 @@ def source_table(
     pre2025, map2025 = _columns(norm_province, "pre2025", "map2025")
     unit_key = _distinct_folds(normalize_unit)
 
-    def given_or_folded(given: Sequence[str | None], written: Sequence[str | None]) -> pa.Array:
+    def given_or_folded(given: Sequence[str | None], written: Sequence[str | None]) -> list:
         """The extractor's normalised name where it gave one, else the written one folded."""
-        return pa.array(
-            [
-                g or (unit_key(w) if w else None) or None
-                for g, w in zip(given, written, strict=True)
-            ],
-            _str,
-        )
+        return [
+            g or (unit_key(w) if w else None) or None for g, w in zip(given, written, strict=True)
+        ]
 
-    columns = {
-        "article_id": pa.array(ids, _str),
-        "url": pa.array([a or r for a, r in zip(article_url, record_url, strict=True)], _str),
-        "stated_year": pa.array(year, _int),
-        "stated_province": pa.array(province, _str),
-        "rank_day": pa.array(
-            [a or r for a, r in zip(published, published_date, strict=True)], _date
-        ),
-        "event_type": pa.array([t or "other" for t in event_type], _str),
-        "event_date": pa.array(event_date, _date),
-        "published_date": pa.array(
-            [r or a for a, r in zip(published, published_date, strict=True)], _date
-        ),
-        "year": pa.array(
-            [
-                y if y is not None else (d.year if d else None)
-                for y, d in zip(year, event_date, strict=True)
-            ],
-            _int,
-        ),
-        "province": pa.array([n or p for n, p in zip(pre2025, province, strict=True)], _str),
-        "province_2025": pa.array(map2025, _str),
-        "bloc_name": pa.array(bloc_name, _str),
-        "bloc_name_normalized": given_or_folded(norm_bloc, bloc_name),
-        "bloc_kind": pa.array(bloc_kind, _str),
-        "member_count": pa.array(member_count, _int),
-        "leader_unit": pa.array(leader_unit, _str),
-        "leader_unit_normalized": given_or_folded(norm_leader, leader_unit),
-        "extractor_version": pa.array([v or extractor_version for v in version], _str),
-        "members": _list_array(members, _str),
-        "members_normalized": _normalized_lists(members, norm_members, normalize_unit),
-        "deputies": _list_array(deputies, _str),
-        "deputies_normalized": _normalized_lists(deputies, norm_deputies, normalize_unit),
-        "goals": _list_array(goals, _str),
-        "goals_normalized": _normalized_lists(goals, None, normalize_phrase),
-        **_evidence_columns(evidence),
-    }
-    return pa.Table.from_pydict(columns, schema=SOURCE_SCHEMA)
+    kinds = [t or "other" for t in event_type]
+    years = [
+        y if y is not None else (d.year if d else None)
+        for y, d in zip(year, event_date, strict=True)
+    ]
+    provinces = [n or p for n, p in zip(pre2025, province, strict=True)]
+    blocs = given_or_folded(norm_bloc, bloc_name)
+    keys = list(map(_event_key, kinds, years, provinces, blocs, event_date, ids))
+    stated = [
+        (d is not None)
+        + (y is not None)
+        + bool(p)
+        + bool(b)
+        + bool(k)
+        + (c is not None)
+        + bool(u)
+        + bool(m)
+        + bool(v)
+        + bool(g)
+        for d, y, p, b, k, c, u, m, v, g in zip(
+            event_date,
+            year,
+            province,
+            bloc_name,
+            bloc_kind,
+            member_count,
+            leader_unit,
+            members,
+            deputies,
+            goals,
+            strict=True,
+        )
+    ]
+    rank_days = [a or r for a, r in zip(published, published_date, strict=True)]
+    event_ids = pa.array(map(short_hash, keys), _str)
+    article_ids = pa.array(ids, _str)
+    sources = pa.Table.from_arrays(
+        [
+            event_ids,
+            article_ids,
+            pa.array(keys, _str),
+            pa.array([a or r for a, r in zip(article_url, record_url, strict=True)], _str),
+            pa.array(list(map(_source_rank, stated, rank_days, ids)), _str),
+            pa.array(kinds, _str),
+            pa.array(event_date, _date),
+            pa.array([r or a for a, r in zip(published, published_date, strict=True)], _date),
+            pa.array(years, _int),
+            pa.array(provinces, _str),
+            pa.array(map2025, _str),
+            pa.array(bloc_name, _str),
+            pa.array(blocs, _str),
+            pa.array(bloc_kind, _str),
+            pa.array(member_count, _int),
+            pa.array(leader_unit, _str),
+            pa.array(given_or_folded(norm_leader, leader_unit), _str),
+            pa.array([v or extractor_version for v in version], _str),
+            pa.repeat(pa.scalar(extracted_at, _ts), len(reports)),
+        ],
+        schema=SOURCE_SCHEMA,
+    )
+    row_keys = pa.table({"event_id": event_ids, "article_id": article_ids})
+
+    def part(
+        lists: Sequence[Sequence[str]],
+        given: Sequence[Sequence[str]] | None,
+        fold: Callable[[str], str],
+        schema: pa.Schema,
+    ) -> pa.Table:
+        flat = _flat(lists)
+        keys = _normalized_names(lists, flat.values, given, fold)
+        return _part_table(flat, keys, row_keys, schema)
+
+    return (
+        sources,
+        part(members, norm_members, normalize_unit, UNIT_PART_SCHEMA),
+        part(deputies, norm_deputies, normalize_unit, UNIT_PART_SCHEMA),
+        part(goals, None, normalize_phrase, GOAL_SCHEMA),
+        _evidence_table(evidence, row_keys),
+    )
 
 
 def _distinct_folds(fold: Callable[[str], str]) -> Callable[[str], str]:
@@ -437,8 +499,8 @@ def batch_tables(
     extractor_version: str,
     extracted_at: datetime,
     loaded_at: datetime,
-) -> tuple[pa.Table, pa.Table]:
-    """(articles, sources) of a batch; `records` by article id (`Article.id`)."""
+) -> BatchRows:
+    """The rows a batch adds to each table; `records` by article id (`Article.id`)."""
     found = [records.get(article.id) for article in articles]
     relevant = [bool(record and record.relevant) for record in found]
     reports = [
@@ -457,10 +519,8 @@ def batch_tables(
         extracted_at=extracted_at,
         loaded_at=loaded_at,
     )
-    return (
-        _in_slices(articles_table),
-        _in_slices(source_table(reports, extractor_version=extractor_version)),
-    )
+    events = event_tables(reports, extractor_version=extractor_version, extracted_at=extracted_at)
+    return BatchRows(*map(_in_slices, (articles_table, *events)))
 
 
 def _in_slices(table: pa.Table, rows: int = SLICE_ROWS) -> pa.Table:

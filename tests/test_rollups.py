@@ -1,9 +1,10 @@
-"""The loader's rollups and SQL-derived keys agree with their from-scratch definitions.
+"""The loader's rollups and column-wise keys agree with their from-scratch definitions.
 
 `v_bloc_leaders_by_year` and `v_goals_by_frequency` read rollups that the loader keeps
 up to date batch by batch; whatever the loads, replacements and re-extractions, they
 must answer exactly what the original views (migration 2) compute from `events`. The
-event key and id are assembled in SQL at load time; they must equal ``event_keys``.
+event key and id are assembled column by column at load time (``rows.py``); they must
+equal what ``event_keys`` computes record by record.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def _record(article_id: str, **fields: object) -> EventRecord:
     return EventRecord(id=article_id, **base)  # type: ignore[arg-type]
 
 
-def test_event_keys_derived_in_sql_equal_event_keys_module(tmp_path: Path) -> None:
+def test_event_keys_built_column_wise_equal_event_keys_module(tmp_path: Path) -> None:
     variants: list[dict[str, object]] = [
         {},
         {"event_type": "review"},

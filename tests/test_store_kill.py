@@ -1,7 +1,8 @@
 """A load killed with SIGKILL leaves whole batches; rerunning ends where a clean run ends.
 
-Runs the real `giaouoc load` (real extractor, real DuckDB file) in a subprocess and
-kills it once it has committed its first batch, while later batches are still pending.
+Runs the real `giaouoc load` (real extractor, real DuckDB file) in a subprocess,
+committing every two batches, and kills it once it has committed its first
+transaction, while later batches are still pending.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ def _stage(db: Path) -> None:
         staging.write_batch(staging_dir_for(db), articles[start : start + PER_BATCH])
 
 
+LOAD = [*GIAOUOC, "load", "--commit-every", str(2 * PER_BATCH)]
+
+
 def _load(db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*GIAOUOC, "load", "--db", str(db)], capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([*LOAD, "--db", str(db)], capture_output=True, text=True, timeout=300)
 
 
 def test_sigkill_during_load_then_rerun_equals_an_uninterrupted_load(tmp_path: Path) -> None:
@@ -48,7 +50,7 @@ def test_sigkill_during_load_then_rerun_equals_an_uninterrupted_load(tmp_path: P
     assert staging.pending_batches(staging_dir_for(clean)) == []
 
     process = subprocess.Popen(
-        [*GIAOUOC, "load", "--db", str(killed)],
+        [*LOAD, "--db", str(killed)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -74,7 +76,7 @@ def test_sigkill_during_load_then_rerun_equals_an_uninterrupted_load(tmp_path: P
         ).fetchall()[0][0]
     finally:
         con.close()
-    assert stored % PER_BATCH == 0 and stored >= PER_BATCH * (BATCHES - left)
+    assert stored % (2 * PER_BATCH) == 0 and stored >= PER_BATCH * (BATCHES - left)
     assert orphans == 0
 
     rerun = _load(killed)

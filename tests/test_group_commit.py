@@ -1,0 +1,109 @@
+"""Group commit: a write transaction takes in several batches, and keeps all or none.
+
+The loader commits once per `GROUP_ARTICLES` written articles rather than once per
+staged batch. These tests hold it to the promises that go with it: a batch file is
+deleted only once the transaction holding it has committed, a failure anywhere in a
+transaction leaves neither its rows nor a missing file, and a page that comes twice
+within one transaction is counted and stored as if its batches had been loaded apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from store_checks import row_counts, snapshot
+
+from extract.models import Article, EventRecord
+from pipelines import staging
+from pipelines.loader import Loader
+from pipelines.synthetic import RecordedExtractor, synthetic_pairs
+
+PAIRS = list(synthetic_pairs(60, seed=5))
+RECORDS = {r.id: r for _, r in PAIRS}
+BATCHES = [(start, [a for a, _ in PAIRS[start : start + 10]]) for start in range(0, 60, 10)]
+
+
+class BrokenExtractor(RecordedExtractor):
+    """The recorded extractor, except that it fails on one article."""
+
+    def __init__(self, records: dict[str, EventRecord], fails_on: str) -> None:
+        super().__init__(records)
+        self.fails_on = fails_on
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[EventRecord]:
+        articles = list(articles)
+        if any(a.id == self.fails_on for a in articles):
+            raise RuntimeError(f"extractor failed on {self.fails_on}")
+        return super().extract_many(articles)
+
+
+def test_batches_share_a_transaction_until_it_is_full(
+    tmp_path: Path,
+) -> None:
+    together: list[list[int]] = []
+    Loader(tmp_path / "one.duckdb", RecordedExtractor(RECORDS), "v1").load_batches(
+        BATCHES, on_commit=together.append
+    )
+    assert together == [[0, 10, 20, 30, 40, 50]]
+
+    apart: list[list[int]] = []
+    Loader(
+        tmp_path / "three.duckdb", RecordedExtractor(RECORDS), "v1", group_articles=20
+    ).load_batches(BATCHES, on_commit=apart.append)
+    assert apart == [[0, 10], [20, 30], [40, 50]]
+    assert snapshot(tmp_path / "three.duckdb") == snapshot(tmp_path / "one.duckdb")
+
+
+def test_a_page_twice_in_one_transaction_is_stored_as_if_loaded_apart(
+    tmp_path: Path,
+) -> None:
+    first = [a for a, _ in PAIRS[:10]]
+    # the next batch brings the first page again unchanged and the second page edited
+    edited = first[1].model_copy(
+        update={"text": f"{first[1].text} Cập nhật.", "content_hash": None}  # hashed anew
+    )
+    batches = [("first", first), ("again", [first[0], edited, *(a for a, _ in PAIRS[10:12])])]
+
+    grouped = Loader(tmp_path / "grouped.duckdb", RecordedExtractor(RECORDS), "v1")
+    commits: list[list[str]] = []
+    together = grouped.load_batches(batches, on_commit=commits.append)
+    assert commits == [["first", "again"]]
+
+    apart = Loader(
+        tmp_path / "apart.duckdb", RecordedExtractor(RECORDS), "v1", group_articles=1
+    ).load_batches(batches)
+    assert (together.stored, together.unchanged) == (apart.stored, apart.unchanged) == (13, 1)
+    assert snapshot(tmp_path / "grouped.duckdb") == snapshot(tmp_path / "apart.duckdb")
+    assert row_counts(tmp_path / "grouped.duckdb")["articles"] == 12
+
+
+def test_a_failed_transaction_keeps_no_rows_and_every_batch_file(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "broken.duckdb"
+    folder = tmp_path / "staged"
+    for _, articles in BATCHES[:3]:
+        staging.write_batch(folder, articles)
+    files = staging.pending_batches(folder)
+    broken = BrokenExtractor(RECORDS, fails_on=BATCHES[2][1][4].id)
+
+    # one transaction for all three batches: the failure in the third undoes all
+    with pytest.raises(RuntimeError, match="extractor failed"):
+        Loader(db, broken, "v1").load_staged(folder)
+    assert staging.pending_batches(folder) == files
+    assert row_counts(db)["articles"] == 0
+
+    # a transaction per batch: the first two are kept, their files deleted
+    with pytest.raises(RuntimeError, match="extractor failed"):
+        Loader(db, broken, "v1", group_articles=10).load_staged(folder)
+    assert staging.pending_batches(folder) == files[2:]
+    assert row_counts(db)["articles"] == 20
+
+    # rerun with a working extractor: the same database as one clean load
+    Loader(db, RecordedExtractor(RECORDS), "v1").load_staged(folder)
+    assert staging.pending_batches(folder) == []
+    clean = tmp_path / "clean.duckdb"
+    Loader(clean, RecordedExtractor(RECORDS), "v1").load_batches(BATCHES[:3])
+    assert snapshot(db) == snapshot(clean)
