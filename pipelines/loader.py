@@ -56,8 +56,10 @@ CHUNK_ARTICLES = 2_500
 # DuckDB's row group size: small row groups are merged once this many articles are in them.
 ROW_GROUP_ARTICLES = 122_880
 # Group commit (see `Loader.load_batches`): a write transaction takes in batches until
-# it has written this many articles or been open this long.
+# it has written this many articles or this much data (DuckDB holds a transaction's
+# rows in memory until the commit), or been open this long.
 GROUP_ARTICLES = 50_000
+GROUP_BYTES = 128 * 2**20  # of Arrow rows
 GROUP_SECONDS = 10.0
 Key = TypeVar("Key")
 
@@ -180,8 +182,8 @@ class Loader:
 
         Each commit checkpoints, at a fixed cost of a few hundred milliseconds besides
         the data, so a transaction takes in batch after batch (group commit) until it
-        has written `group_articles` articles (`GROUP_ARTICLES` by default) or been open
-        `GROUP_SECONDS`, or someone
+        has written `group_articles` articles (`GROUP_ARTICLES` by default) or
+        `GROUP_BYTES` of rows, or been open `GROUP_SECONDS`, or someone
         is waiting for the file. Within it each batch is checked against the store
         (the transaction sees its own earlier batches), extracted and written; the
         events touched are recomputed once, before the commit. `on_batch(key, counts)`
@@ -206,22 +208,24 @@ class Loader:
             batch = next(remaining, None)
             while batch is not None:
                 keys: list[Key] = []
-                written = 0
+                written = written_bytes = 0
                 opened = time.monotonic()
                 with self._open() as con, write_transaction(con):
                     con.execute("SET preserve_insertion_order = false")
                     writer = BatchWriter(con, now=utc_now())
                     while batch is not None:
                         key, articles = batch
-                        counts = self._take(writer, articles, force=force)
+                        counts, size = self._take(writer, articles, force=force)
                         keys.append(key)
                         written += counts.stored
+                        written_bytes += size
                         total.add(counts)
                         if on_batch:
                             on_batch(key, counts)
                         batch = next(remaining, None)
                         if (
                             written >= self.group_articles
+                            or written_bytes >= GROUP_BYTES
                             or time.monotonic() - opened >= GROUP_SECONDS
                             or others_waiting(self.db)
                         ):
@@ -237,12 +241,15 @@ class Loader:
                 self._make_way()
         return total
 
-    def _take(self, writer: BatchWriter, articles: Iterable[Article], *, force: bool) -> LoadCounts:
-        """Check one batch against the store, extract and write what is new or changed."""
+    def _take(
+        self, writer: BatchWriter, articles: Iterable[Article], *, force: bool
+    ) -> tuple[LoadCounts, int]:
+        """Check one batch against the store, extract and write what is new or changed;
+        return its counts and the bytes of rows written."""
         batch = _unique_by_page(articles)
         counts = LoadCounts(batches=1, articles=len(batch.articles), duplicates=batch.duplicates)
         if not batch.articles:
-            return counts
+            return counts, 0
         con = writer.con
         con.register(
             "incoming_ids",
@@ -277,7 +284,7 @@ class Loader:
             else:
                 todo.append(article_id)
         if not todo:
-            return counts
+            return counts, 0
         replaced = [i for i in todo if i in stored]
         if replaced:
             writer.replace(pa.array(replaced, pa.string()))
@@ -285,6 +292,7 @@ class Loader:
         records = self._extract(todo_articles)
         # Arrow building (Python) of one chunk overlaps DuckDB's insert of the last
         insert = Overlapped(writer.add, name="giaouoc-insert")
+        size = 0
         with _gc_paused(), insert as put:
             for start in range(0, len(todo), CHUNK_ARTICLES):
                 end = start + CHUNK_ARTICLES
@@ -299,8 +307,9 @@ class Loader:
                 )
                 counts.stored += rows.articles.num_rows
                 counts.relevant += rows.event_sources.num_rows
+                size += sum(table.nbytes for table in rows)
                 put(rows)
-        return counts
+        return counts, size
 
     def _extract(self, articles: list[Article]) -> dict[str, EventRecord]:
         """Records by article id; articles the crawler's pre-filter rejected are skipped."""
