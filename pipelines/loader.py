@@ -454,10 +454,6 @@ def _unique_by_page(articles: Iterable[Article]) -> _UniqueBatch:
     return _UniqueBatch(by_id, hashes, duplicates)
 
 
-def ids_of(articles: Iterable[Article]) -> list[str]:
-    return [article_id_of(a) for a in articles]
-
-
 def _article_from_row(row: dict[str, Any]) -> Article:
     return Article(
         id=row["source_id"] or row["article_id"],

@@ -390,7 +390,9 @@ def event_tables(
     pre2025, map2025 = _columns(norm_province, "pre2025", "map2025")
     unit_key = _distinct_folds(normalize_unit)
 
-    def given_or_folded(given: Sequence[str | None], written: Sequence[str | None]) -> list:
+    def given_or_folded(
+        given: Sequence[str | None], written: Sequence[str | None]
+    ) -> list[str | None]:
         """The extractor's normalised name where it gave one, else the written one folded."""
         return [
             g or (unit_key(w) if w else None) or None for g, w in zip(given, written, strict=True)
