@@ -6,8 +6,9 @@ then the analyst views on a large database.
 
 Part 1 loads N synthetic event records (members, deputies, goals, evidence; extraction
 replaced by the known records, since extraction has its own benchmark) through
-`Loader.load_batches` in batches, exactly as `giaouoc load` merges staged batches
-(several batches per transaction, row groups merged after the last). It then reads every resulting
+`Loader.load_batches` in batches of the crawler's staged size (50 articles), exactly as
+`giaouoc load` merges staged batches (several batches per transaction, row groups
+merged after the last). It then reads every resulting
 table, the loader's rollups included, into in-memory Arrow tables and, in the same run,
 inserts those same rows into a fresh database with plain ``INSERT … SELECT`` from Arrow.
 Both rates are in records per second. Goal: the loader ≥ 50 % of the plain rate.
@@ -30,6 +31,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from crawler.settings import GIAOUOC_BATCH_SIZE as STAGED_BATCH
 from pipelines import rollups
 from pipelines.loader import Loader
 from pipelines.migrations import migrate
@@ -158,7 +160,9 @@ def bench_views(events: int, folder: Path) -> tuple[float, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=10_000, help="articles per load batch")
+    parser.add_argument(
+        "--batch", type=int, default=STAGED_BATCH, help="articles per load batch (as staged)"
+    )
     parser.add_argument("--view-events", type=int, default=200_000)
     args = parser.parse_args()
 

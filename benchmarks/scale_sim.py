@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from crawler.settings import GIAOUOC_BATCH_SIZE as STAGED_BATCH  # noqa: E402
 from extract.models import Article, EventRecord  # noqa: E402
 from pipelines.loader import LoadCounts, Loader  # noqa: E402
 from pipelines.synthetic import RecordedExtractor, synthetic_pairs  # noqa: E402
@@ -172,7 +173,9 @@ def time_views(db: Path) -> tuple[dict[str, float], dict[str, int], dict[str, in
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="articles to generate")
-    parser.add_argument("--batch", type=int, default=10_000, help="articles per load batch")
+    parser.add_argument(
+        "--batch", type=int, default=STAGED_BATCH, help="articles per load batch (as staged)"
+    )
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument(
         "--db", type=Path, help="database to build (default: a temp folder, deleted afterwards)"

@@ -12,13 +12,24 @@ A write transaction takes in one batch or several (see ``Loader.load_batches``):
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 
 import duckdb
 import pyarrow as pa
 
+from extract.models import Article, EventRecord
 from pipelines.rollups import REFRESH_AFTER_EVENTS, REFRESH_BEFORE_EVENTS
-from pipelines.rows import BatchRows
+from pipelines.rows import BatchRows, batch_tables, concat_rows
+
+# Articles turned into Arrow rows at a time (Python's lists stay within the CPU caches),
+# and handed to DuckDB at a time (each INSERT has a fixed cost, so staged batches of
+# 50 articles are gathered first).
+BUILD_ARTICLES = 2_500
+INSERT_ARTICLES = 5_000
 
 _ARTICLE_PARTS = ("event_sources", "event_members", "event_deputies", "event_goals", "evidence")
 
@@ -132,3 +143,89 @@ class BatchWriter:
         for statement in _FINISH:
             con.execute(statement, {"now": self.now} if "$now" in statement else None)
         return int(con.execute("SELECT count(*) FROM affected_events").fetchall()[0][0])
+
+
+Job = Callable[[], object]
+
+
+class RowQueue:
+    """The articles of a transaction on their way to the writer thread.
+
+    Articles to write come in batch by batch (`add`); they are turned into Arrow rows
+    `BUILD_ARTICLES` at a time, and the rows handed to `put` (the writer thread's
+    queue, see ``overlap.Overlapped``) as one insert per `INSERT_ARTICLES`. Jobs run
+    in the order they are handed over, so before stored articles are deleted
+    (`replace`), everything queued before them is handed over first.
+    """
+
+    def __init__(self, writer: BatchWriter, put: Callable[[Job], None], version: str) -> None:
+        self.writer = writer
+        self.put = put
+        self.version = version
+        self.bytes = 0  # of Arrow rows built so far
+        self._articles: list[tuple[Article, str, str | None]] = []  # article, id, hash
+        self._records: dict[str, EventRecord] = {}
+        self._built: list[BatchRows] = []
+
+    def add(
+        self,
+        articles: Sequence[Article],
+        article_ids: Sequence[str],
+        hashes: Sequence[str | None],
+        records: dict[str, EventRecord],
+    ) -> None:
+        self._articles.extend(zip(articles, article_ids, hashes, strict=True))
+        self._records.update(records)
+        if len(self._articles) >= BUILD_ARTICLES:
+            self._build()
+
+    def replace(self, article_ids: Sequence[str]) -> None:
+        """Delete what these stored articles contributed, after everything queued."""
+        self.flush()
+        self.put(partial(self.writer.replace, pa.array(article_ids, pa.string())))
+
+    def flush(self) -> None:
+        """Hand everything over."""
+        self._build()
+        self._insert()
+
+    def _build(self) -> None:
+        if not self._articles:
+            return
+        pending, records = self._articles, self._records
+        self._articles, self._records = [], {}
+        for start in range(0, len(pending), BUILD_ARTICLES):
+            articles, ids, hashes = zip(*pending[start : start + BUILD_ARTICLES], strict=True)
+            with _gc_paused():
+                rows = batch_tables(
+                    articles,
+                    ids,
+                    hashes,
+                    records,
+                    extractor_version=self.version,
+                    extracted_at=self.writer.now,
+                    loaded_at=self.writer.now,
+                )
+            self.bytes += sum(table.nbytes for table in rows)
+            self._built.append(rows)
+            if sum(built.articles.num_rows for built in self._built) >= INSERT_ARTICLES:
+                self._insert()
+
+    def _insert(self) -> None:
+        if self._built:
+            self.put(partial(self.writer.add, concat_rows(self._built)))
+            self._built = []
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building rows allocates millions of small, acyclic objects (column values); the
+    cycle collector would rescan the whole heap of loaded records many times over,
+    which costs more than the building itself. Nothing here creates cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

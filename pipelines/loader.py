@@ -17,27 +17,25 @@ current batch, as soon as an analyst's query (or anyone) is waiting for it
 
 from __future__ import annotations
 
-import gc
 import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import duckdb
-import pyarrow as pa
 
 from extract.models import Article, EventRecord
 from pipelines import staging
-from pipelines.batch_write import BatchWriter
+from pipelines.batch_write import BatchWriter, RowQueue
 from pipelines.migrations import utc_now
 from pipelines.overlap import Overlapped
 from pipelines.rows import (
     article_id_of,
-    batch_tables,
     content_hash_of,
     decompress_html,
     to_utc_naive,
@@ -49,10 +47,11 @@ from pipelines.store import (
     others_waiting,
     write_transaction,
 )
+from pipelines.store_view import StoreView
 
 RUN_SUMMARY_GLOB = "run-*.json"
-# Articles per chunk handed from Arrow building to DuckDB within one batch (see `_write`).
-CHUNK_ARTICLES = 2_500
+# Upcoming articles whose stored state is fetched at once (see `_Lookahead`).
+LOOKUP_ARTICLES = 2_500
 # DuckDB's row group size: small row groups are merged once this many articles are in them.
 ROW_GROUP_ARTICLES = 122_880
 # Group commit (see `Loader.load_batches`): a write transaction takes in batches until
@@ -185,11 +184,17 @@ class Loader:
         has written `group_articles` articles (`GROUP_ARTICLES` by default) or
         `GROUP_BYTES` of rows, or been open `GROUP_SECONDS`, or someone
         is waiting for the file. Within it each batch is checked against the store
-        (the transaction sees its own earlier batches), extracted and written; the
-        events touched are recomputed once, before the commit. `on_batch(key, counts)`
-        follows each batch, `on_commit(keys)` each commit, with the keys of the batches
-        it made durable: a killed load keeps whole transactions, and a rerun takes in
-        the batches of the lost one again.
+        (as the transaction sees it, its own earlier batches included: `StoreView`),
+        extracted and queued for writing; the events touched are recomputed once,
+        before the commit. `on_batch(key, counts)` follows each batch, `on_commit(keys)`
+        each commit, with the keys of the batches it made durable: a killed load keeps
+        whole transactions, and a rerun takes in the batches of the lost one again.
+
+        Staged batches are small (50 articles), and per-batch work of fixed cost
+        would dominate a load: so the store is asked about a few thousand upcoming
+        articles at once (`_Lookahead`), rows are built and inserted a few thousand
+        articles at a time whatever the batches (`RowQueue`), and DuckDB inserts on a
+        worker thread while the next batches are checked, extracted and built here.
 
         Row groups: each commit checkpoints the batches into new row groups, and
         DuckDB merges small row groups pairwise, checkpoint after checkpoint, so every
@@ -203,35 +208,40 @@ class Loader:
         `force` re-extracts and rewrites every article, changed or not (`reextract`).
         """
         total = LoadCounts()
-        remaining = iter(batches)
+        ahead = _Lookahead(batches)
         with self.holding_file():
-            batch = next(remaining, None)
-            while batch is not None:
+            while ahead.more():
                 keys: list[Key] = []
-                written = written_bytes = 0
+                written = 0
                 opened = time.monotonic()
                 with self._open() as con, write_transaction(con):
                     con.execute("SET preserve_insertion_order = false")
                     writer = BatchWriter(con, now=utc_now())
-                    while batch is not None:
-                        key, articles = batch
-                        counts, size = self._take(writer, articles, force=force)
-                        keys.append(key)
-                        written += counts.stored
-                        written_bytes += size
-                        total.add(counts)
-                        if on_batch:
-                            on_batch(key, counts)
-                        batch = next(remaining, None)
-                        if (
-                            written >= self.group_articles
-                            or written_bytes >= GROUP_BYTES
-                            or time.monotonic() - opened >= GROUP_SECONDS
-                            or others_waiting(self.db)
-                        ):
-                            break
+                    # DuckDB inserts on a worker thread while batches are checked,
+                    # extracted and built into rows here
+                    with (
+                        StoreView(con.cursor(), self.extractor_version) as store,
+                        Overlapped(_run, name="giaouoc-insert") as put,
+                    ):
+                        queue = RowQueue(writer, put, self.extractor_version)
+                        while (batch := ahead.next(store)) is not None:
+                            key, unique = batch
+                            counts = self._take(queue, store, unique, force=force)
+                            keys.append(key)
+                            written += counts.stored
+                            total.add(counts)
+                            if on_batch:
+                                on_batch(key, counts)
+                            if (
+                                written >= self.group_articles
+                                or queue.bytes >= GROUP_BYTES
+                                or time.monotonic() - opened >= GROUP_SECONDS
+                                or others_waiting(self.db)
+                            ):
+                                break
+                        queue.flush()
                     self._unmerged += written
-                    merge = self._unmerged >= ROW_GROUP_ARTICLES or (compact and batch is None)
+                    merge = self._unmerged >= ROW_GROUP_ARTICLES or (compact and not ahead.more())
                     total.events_touched += writer.finish()
                     con.execute("RESET max_vacuum_tasks" if merge else "SET max_vacuum_tasks = 0")
                 if merge:
@@ -242,37 +252,14 @@ class Loader:
         return total
 
     def _take(
-        self, writer: BatchWriter, articles: Iterable[Article], *, force: bool
-    ) -> tuple[LoadCounts, int]:
-        """Check one batch against the store, extract and write what is new or changed;
-        return its counts and the bytes of rows written."""
-        batch = _unique_by_page(articles)
+        self, queue: RowQueue, store: StoreView, batch: _UniqueBatch, *, force: bool
+    ) -> LoadCounts:
+        """Check one batch against the store, extract what is new or changed and queue
+        it for writing; return its counts."""
         counts = LoadCounts(batches=1, articles=len(batch.articles), duplicates=batch.duplicates)
         if not batch.articles:
-            return counts, 0
-        con = writer.con
-        con.register(
-            "incoming_ids",
-            pa.table({"article_id": list(batch.articles), "content_hash": batch.hash_list()}),
-        )
-        try:
-            stored = dict(
-                con.execute(
-                    "SELECT a.article_id, a.content_hash IS NOT DISTINCT FROM i.content_hash"
-                    " AND a.extractor_version IS NOT DISTINCT FROM ?"
-                    " FROM articles a JOIN incoming_ids i USING (article_id)",
-                    [self.extractor_version],
-                ).fetchall()
-            )
-            same_content = {
-                row[0]
-                for row in con.execute(
-                    "SELECT i.article_id FROM incoming_ids i JOIN articles a"
-                    " ON a.content_hash = i.content_hash AND a.article_id <> i.article_id"
-                ).fetchall()
-            }
-        finally:
-            con.unregister("incoming_ids")
+            return counts
+        stored, same_content = store.lookup(batch.hashes)
         todo: list[str] = []
         for article_id in batch.articles:
             if force:
@@ -284,32 +271,20 @@ class Loader:
             else:
                 todo.append(article_id)
         if not todo:
-            return counts, 0
+            return counts
         replaced = [i for i in todo if i in stored]
         if replaced:
-            writer.replace(pa.array(replaced, pa.string()))
-        todo_articles = [batch.articles[i] for i in todo]
-        records = self._extract(todo_articles)
-        # Arrow building (Python) of one chunk overlaps DuckDB's insert of the last
-        insert = Overlapped(writer.add, name="giaouoc-insert")
-        size = 0
-        with _gc_paused(), insert as put:
-            for start in range(0, len(todo), CHUNK_ARTICLES):
-                end = start + CHUNK_ARTICLES
-                rows = batch_tables(
-                    todo_articles[start:end],
-                    todo[start:end],
-                    [batch.hashes[i] for i in todo[start:end]],
-                    records,
-                    extractor_version=self.extractor_version,
-                    extracted_at=writer.now,
-                    loaded_at=writer.now,
-                )
-                counts.stored += rows.articles.num_rows
-                counts.relevant += rows.event_sources.num_rows
-                size += sum(table.nbytes for table in rows)
-                put(rows)
-        return counts, size
+            queue.replace(replaced)
+        articles = [batch.articles[i] for i in todo]
+        hashes = [batch.hashes[i] for i in todo]
+        records = self._extract(articles)
+        queue.add(articles, todo, hashes, records)
+        store.wrote(dict(zip(todo, hashes, strict=True)))
+        counts.stored = len(todo)
+        counts.relevant = sum(
+            1 for a in articles if (record := records.get(a.id)) is not None and record.relevant
+        )
+        return counts
 
     def _extract(self, articles: list[Article]) -> dict[str, EventRecord]:
         """Records by article id; articles the crawler's pre-filter rejected are skipped."""
@@ -387,14 +362,16 @@ class Loader:
         def chunks() -> Iterator[tuple[int, list[Article]]]:
             after = ""
             while True:
-                with self._open() as con:  # within the open transaction, if any
-                    remaining = con.execute(
+                # the committed store, on a connection of its own: an open
+                # transaction's connection belongs to its insert thread
+                with self._open() as con, closing(con.cursor()) as reader:
+                    remaining = reader.execute(
                         f"SELECT count(*) FROM articles WHERE article_id > ?{outdated}",
                         [after, *version],
                     ).fetchall()[0][0]
                     if not remaining:
                         return
-                    cursor = con.execute(
+                    cursor = reader.execute(
                         f"SELECT * FROM articles WHERE article_id > ?{outdated}"
                         " ORDER BY article_id LIMIT ?",
                         [after, *version, chunk_size],
@@ -411,18 +388,40 @@ class Loader:
         )
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building a batch allocates millions of small, acyclic objects (column values);
-    the cycle collector would rescan the whole heap of loaded records many times over,
-    which costs more than the building itself. Nothing here creates cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def _run(job: Callable[[], object]) -> None:
+    job()
+
+
+class _Lookahead(Generic[Key]):
+    """The batches to load, each made unique by page (`_unique_by_page`), read a little
+    ahead so that the store is asked about `LOOKUP_ARTICLES` upcoming articles at once
+    rather than about each 50-article staged batch."""
+
+    def __init__(self, batches: Iterable[tuple[Key, Iterable[Article]]]) -> None:
+        self._batches = iter(batches)
+        self._upcoming: deque[tuple[Key, _UniqueBatch]] = deque()
+
+    def more(self) -> bool:
+        if not self._upcoming:
+            self._read(1)
+        return bool(self._upcoming)
+
+    def next(self, store: StoreView) -> tuple[Key, _UniqueBatch] | None:
+        """The next batch, its articles' stored state fetched into `store`."""
+        if not self.more():
+            return None
+        if not store.knows(self._upcoming[0][1].hashes):
+            self._read(LOOKUP_ARTICLES)
+            store.fetch(pair for _, batch in self._upcoming for pair in batch.hashes.items())
+        return self._upcoming.popleft()
+
+    def _read(self, articles: int) -> None:
+        ahead = sum(len(batch.articles) for _, batch in self._upcoming)
+        while ahead < articles and (batch := next(self._batches, None)) is not None:
+            key, pages = batch
+            unique = _unique_by_page(pages)
+            self._upcoming.append((key, unique))
+            ahead += max(len(unique.articles), 1)
 
 
 @dataclass
@@ -430,9 +429,6 @@ class _UniqueBatch:
     articles: dict[str, Article]  # by article id
     hashes: dict[str, str | None]  # content hash by article id
     duplicates: int
-
-    def hash_list(self) -> list[str | None]:
-        return list(self.hashes.values())
 
 
 def _unique_by_page(articles: Iterable[Article]) -> _UniqueBatch:

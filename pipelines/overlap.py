@@ -1,19 +1,19 @@
 """A one-slot hand-off to a worker thread: produce the next item while the last is consumed.
 
-Loading a batch is two kinds of work of about the same size: Python turning records
-into Arrow columns, which holds the GIL, and DuckDB inserting those columns, which
-releases it. Done one after the other, one core idles half the time; handed over
-chunk by chunk, the next chunk is built while DuckDB inserts the previous one.
+Loading is two kinds of work of about the same size: Python checking, extracting and
+turning records into Arrow columns, which holds the GIL, and DuckDB inserting those
+columns, which releases it. Done one after the other, one core idles half the time;
+handed over as they come (the loader hands over jobs: insert these rows, delete those
+articles' rows), the next rows are built while DuckDB inserts the last ones.
 
 The worker needs the GIL for a moment between DuckDB's steps, and at Python's default
 switch interval (5 ms) it would wait behind the producer each time; within the block
 the interval is shortened so that it gets the GIL at once.
 
-The slot holds one item, so at most three chunks are alive (being built, waiting,
-being consumed). Whatever happens, the worker has finished with the consumer before
-the `with` block ends (so the caller may roll back a transaction the consumer was
-writing in), and its error, if any, is raised in the caller's thread.
-"""
+The slot holds one item, so at most three are alive (being made, waiting, being
+consumed). Whatever happens, the worker has finished with the consumer before the
+`with` block ends (so the caller may roll back a transaction the consumer was
+writing in), and its error, if any, is raised in the caller's thread."""
 
 from __future__ import annotations
 

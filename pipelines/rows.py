@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from itertools import accumulate, chain
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -92,7 +92,8 @@ EVIDENCE_SCHEMA = pa.schema(
     [*_PART_KEYS, ("field", _str), ("start_char", _int), ("end_char", _int), ("text", _str)]
 )
 _LAST_DAY = date(9999, 12, 31)
-_SPAN_FIELDS = ("start", "end", "text")
+# a span as Arrow reads it straight from the model's field dict
+_SPAN = pa.struct([("start", _int), ("end", _int), ("text", _str)])
 
 
 class BatchRows(NamedTuple):
@@ -104,6 +105,13 @@ class BatchRows(NamedTuple):
     event_deputies: pa.Table
     event_goals: pa.Table
     evidence: pa.Table
+
+
+def concat_rows(parts: Sequence[BatchRows]) -> BatchRows:
+    """Several chunks' rows as one (zero-copy): fewer, larger inserts."""
+    if len(parts) == 1:
+        return parts[0]
+    return BatchRows(*(pa.concat_tables(tables) for tables in zip(*parts, strict=True)))
 
 
 def canonical_url_of(article: Article) -> str:
@@ -309,14 +317,12 @@ def _evidence_table(evidence: Sequence[dict[str, list[Any]]], keys: pa.Table) ->
     names, per_field = (list(x) for x in zip(*groups, strict=True)) if groups else ([], [])
     group_rows = _flat([range(len(e)) for e in evidence]).rows
     spans = _flat(per_field)
-    start, end, text = (list(map(attrgetter(name), spans.values)) for name in _SPAN_FIELDS)
+    span_fields = pa.array(list(map(vars, spans.values)), _SPAN).flatten()
     return pa.Table.from_arrays(
         [
             *keys.take(group_rows.take(spans.rows)).columns,
             pa.array(names, _str).take(spans.rows),
-            pa.array(start, _int),
-            pa.array(end, _int),
-            pa.array(text, _str),
+            *span_fields,
         ],
         schema=EVIDENCE_SCHEMA,
     )

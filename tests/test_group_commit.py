@@ -16,6 +16,7 @@ import pytest
 from store_checks import row_counts, snapshot
 
 from extract.models import Article, EventRecord
+from pipelines import loader as loader_module
 from pipelines import staging
 from pipelines.loader import Loader
 from pipelines.synthetic import RecordedExtractor, synthetic_pairs
@@ -77,6 +78,40 @@ def test_a_page_twice_in_one_transaction_is_stored_as_if_loaded_apart(
     assert (together.stored, together.unchanged) == (apart.stored, apart.unchanged) == (13, 1)
     assert snapshot(tmp_path / "grouped.duckdb") == snapshot(tmp_path / "apart.duckdb")
     assert row_counts(tmp_path / "grouped.duckdb")["articles"] == 12
+
+
+def test_small_batches_read_ahead_are_checked_as_if_loaded_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staged batches are small; the store is asked about many upcoming ones at once
+    (here 12 articles' worth) while the open transaction writes on its own thread.
+    Pages that come back within the same look-ahead or a later one, unchanged,
+    edited, or under another URL with the same text, must still be told apart
+    exactly as when every batch is its own transaction."""
+    monkeypatch.setattr(loader_module, "LOOKUP_ARTICLES", 12)
+    pages = [a for a, _ in PAIRS[:40]]
+    edited = pages[3].model_copy(update={"text": f"{pages[3].text} Sửa lại.", "content_hash": None})
+    copied = pages[5].model_copy(
+        update={"url": "https://other.example/copy", "canonical_url": None}
+    )
+    new = [a for a, _ in PAIRS[40:]]
+    # back again: unchanged, edited, copied, then the old text of the edited page
+    comeback = [pages[0], edited, copied, *new[:10], pages[3], *new[10:]]
+    stream = [*pages, *comeback, pages[3]]
+    batches = [(i, stream[i : i + 5]) for i in range(0, len(stream), 5)]
+
+    together = Loader(tmp_path / "one.duckdb", RecordedExtractor(RECORDS), "v1")
+    commits: list[list[int]] = []
+    counts = together.load_batches(batches, on_commit=commits.append)
+    assert len(commits) == 1
+
+    apart = Loader(
+        tmp_path / "apart.duckdb", RecordedExtractor(RECORDS), "v1", group_articles=1
+    ).load_batches(batches)
+    assert counts.as_dict() | {"events_touched": 0} == apart.as_dict() | {"events_touched": 0}
+    # the copy is a duplicate; the edit and the old text back again are both stored
+    assert (counts.stored, counts.unchanged, counts.duplicates) == (62, 2, 1)
+    assert snapshot(tmp_path / "one.duckdb") == snapshot(tmp_path / "apart.duckdb")
 
 
 def test_a_failed_transaction_keeps_no_rows_and_every_batch_file(

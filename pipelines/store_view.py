@@ -1,0 +1,101 @@
+"""What the store holds, as a loading transaction must see it before writing a batch.
+
+Each incoming article is checked against the store: already stored with the same
+content and extractor version (skip it), stored otherwise (replace it), the same
+content as another stored page (a duplicate), or new. The transaction's own inserts
+run on a worker thread (``overlap.Overlapped``) on the writer's connection, so these
+checks cannot use that connection; they read the committed store on a second one and
+overlay what the open transaction has handed to the writer so far. The committed
+answers are fetched for many upcoming batches at once (one pair of queries per few
+thousand articles, not per 50-article staged batch), and stay valid for the
+transaction: nobody else writes while the loader holds the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import duckdb
+import pyarrow as pa
+
+_STORED = """
+SELECT article_id, content_hash, extractor_version FROM articles
+WHERE article_id IN (SELECT article_id FROM incoming)
+"""
+_HOLDERS = """
+SELECT content_hash, article_id FROM articles
+WHERE content_hash IN (SELECT content_hash FROM incoming)
+"""
+
+
+class StoreView:
+    """The committed store (read on `reader`) overlaid with this transaction's writes."""
+
+    def __init__(self, reader: duckdb.DuckDBPyConnection, extractor_version: str) -> None:
+        self.reader = reader
+        self.version = extractor_version
+        self._ids: set[str] = set()  # article ids and content hashes asked about
+        self._hashes: set[str] = set()
+        self._committed: dict[str, tuple[str | None, str | None]] = {}  # hash, version
+        self._holders: dict[str, set[str]] = {}  # stored article ids by content hash
+        self._written: dict[str, str | None] = {}  # content hash by article id
+        self._by_hash: dict[str, str] = {}  # the written article id by content hash
+
+    def __enter__(self) -> StoreView:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.reader.close()
+
+    def knows(self, hashes: Mapping[str, str | None]) -> bool:
+        return all(i in self._ids and (h is None or h in self._hashes) for i, h in hashes.items())
+
+    def fetch(self, pages: Iterable[tuple[str, str | None]]) -> None:
+        """Read what the committed store holds under these (article id, content hash)
+        pairs; an id may come with several hashes (a page crawled twice)."""
+        wanted = [(i, h) for i, h in pages if i not in self._ids or (h and h not in self._hashes)]
+        if not wanted:
+            return
+        ids, hashes = (list(column) for column in zip(*wanted, strict=True))
+        reader = self.reader
+        reader.register("incoming", pa.table({"article_id": ids, "content_hash": hashes}))
+        try:
+            for article_id, digest, version in reader.execute(_STORED).fetchall():
+                self._committed[article_id] = (digest, version)
+            for digest, article_id in reader.execute(_HOLDERS).fetchall():
+                self._holders.setdefault(digest, set()).add(article_id)
+        finally:
+            reader.unregister("incoming")
+        self._ids.update(ids)
+        self._hashes.update(h for h in hashes if h)
+
+    def lookup(self, hashes: Mapping[str, str | None]) -> tuple[dict[str, bool], set[str]]:
+        """For a batch's articles (content hash by article id, all fetched): which are
+        stored, each with whether its content and extractor version are the same; and
+        which have the content of another stored page."""
+        stored: dict[str, bool] = {}
+        same_content: set[str] = set()
+        for article_id, digest in hashes.items():
+            if article_id in self._written:
+                stored[article_id] = self._written[article_id] == digest
+            elif article_id in self._committed:
+                stored[article_id] = self._committed[article_id] == (digest, self.version)
+            if not digest:
+                continue
+            # pages this transaction rewrote no longer hold their committed content
+            holders = self._holders.get(digest, ())
+            if any(other != article_id and other not in self._written for other in holders) or (
+                self._by_hash.get(digest, article_id) != article_id
+            ):
+                same_content.add(article_id)
+        return stored, same_content
+
+    def wrote(self, hashes: Mapping[str, str | None]) -> None:
+        """Note articles handed to the writer (content hash by article id)."""
+        for article_id, digest in hashes.items():
+            old = self._written.get(article_id)
+            if old and self._by_hash.get(old) == article_id:
+                del self._by_hash[old]
+            self._written[article_id] = digest
+            if digest:
+                self._by_hash.setdefault(digest, article_id)
