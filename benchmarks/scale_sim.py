@@ -108,8 +108,10 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
     tick = started
     it = batches(n, size, seed)
 
-    def staged() -> Iterator[tuple[int, list[Article]]]:
-        """The batches as `giaouoc load` reads staged ones, generation timed apart."""
+    def staged() -> Iterator[tuple[list[str], list[Article]]]:
+        """The batches as `giaouoc load` reads staged ones, generation timed apart; the
+        extractor knows a batch's records from when the loader reads it (it reads a few
+        batches ahead) until the batch is done."""
         nonlocal generating
         while True:
             t0 = time.perf_counter()
@@ -117,12 +119,14 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
             generating += time.perf_counter() - t0
             if batch is None:
                 return
-            extractor.records = {a.id: r for a, r in batch}
-            yield len(batch), [a for a, _ in batch]
+            extractor.records.update((a.id, r) for a, r in batch)
+            yield [a.id for a, _ in batch], [a for a, _ in batch]
 
-    def progress(size: int, counts: LoadCounts) -> None:
+    def progress(ids: list[str], counts: LoadCounts) -> None:
         nonlocal done, stored, tick
-        done += size
+        for article_id in ids:
+            del extractor.records[article_id]
+        done += len(ids)
         stored += counts.stored
         if time.perf_counter() - tick > PROGRESS_EVERY or done == n:
             tick = time.perf_counter()
