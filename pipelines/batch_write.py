@@ -23,13 +23,16 @@ import pyarrow as pa
 
 from extract.models import Article, EventRecord
 from pipelines.rollups import REFRESH_AFTER_EVENTS, REFRESH_BEFORE_EVENTS
-from pipelines.rows import BatchRows, batch_tables, concat_rows
+from pipelines.rows import BatchRows, batch_tables, concat_rows, page_chars
 
 # Articles turned into Arrow rows at a time (Python's lists stay within the CPU caches),
 # and handed to DuckDB at a time (each INSERT has a fixed cost, so staged batches of
-# 50 articles are gathered first).
+# 50 articles are gathered first); fewer when their pages are large (real pages run
+# to 200 KB of HTML), so that what waits in memory stays bounded.
 BUILD_ARTICLES = 2_500
+BUILD_CHARS = 32 * 2**20  # of text and HTML waiting to be built
 INSERT_ARTICLES = 5_000
+INSERT_BYTES = 64 * 2**20  # of Arrow rows waiting to be inserted
 
 _ARTICLE_PARTS = ("event_sources", "event_members", "event_deputies", "event_goals", "evidence")
 
@@ -165,6 +168,7 @@ class RowQueue:
         self.bytes = 0  # of Arrow rows built so far
         self._articles: list[tuple[Article, str, str | None]] = []  # article, id, hash
         self._records: dict[str, EventRecord] = {}
+        self._chars = 0  # of the articles waiting to be built
         self._built: list[BatchRows] = []
 
     def add(
@@ -176,7 +180,8 @@ class RowQueue:
     ) -> None:
         self._articles.extend(zip(articles, article_ids, hashes, strict=True))
         self._records.update(records)
-        if len(self._articles) >= BUILD_ARTICLES:
+        self._chars += sum(map(page_chars, articles))
+        if len(self._articles) >= BUILD_ARTICLES or self._chars >= BUILD_CHARS:
             self._build()
 
     def replace(self, article_ids: Sequence[str]) -> None:
@@ -193,7 +198,7 @@ class RowQueue:
         if not self._articles:
             return
         pending, records = self._articles, self._records
-        self._articles, self._records = [], {}
+        self._articles, self._records, self._chars = [], {}, 0
         for start in range(0, len(pending), BUILD_ARTICLES):
             articles, ids, hashes = zip(*pending[start : start + BUILD_ARTICLES], strict=True)
             with _gc_paused():
@@ -208,7 +213,11 @@ class RowQueue:
                 )
             self.bytes += sum(table.nbytes for table in rows)
             self._built.append(rows)
-            if sum(built.articles.num_rows for built in self._built) >= INSERT_ARTICLES:
+            built = self._built
+            if (
+                sum(rows.articles.num_rows for rows in built) >= INSERT_ARTICLES
+                or sum(table.nbytes for rows in built for table in rows) >= INSERT_BYTES
+            ):
                 self._insert()
 
     def _insert(self) -> None:

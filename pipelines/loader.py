@@ -38,6 +38,7 @@ from pipelines.rows import (
     article_id_of,
     content_hash_of,
     decompress_html,
+    page_chars,
     to_utc_naive,
 )
 from pipelines.store import (
@@ -50,8 +51,10 @@ from pipelines.store import (
 from pipelines.store_view import StoreView
 
 RUN_SUMMARY_GLOB = "run-*.json"
-# Upcoming articles whose stored state is fetched at once (see `_Lookahead`).
+# Upcoming articles whose stored state is fetched at once (see `_Lookahead`), and the
+# most characters of text and HTML read ahead for it (real pages run to 200 KB).
 LOOKUP_ARTICLES = 2_500
+LOOKUP_CHARS = 32 * 2**20
 # DuckDB's row group size: small row groups are merged once this many articles are in them.
 ROW_GROUP_ARTICLES = 122_880
 # Group commit (see `Loader.load_batches`): a write transaction takes in batches until
@@ -395,7 +398,8 @@ def _run(job: Callable[[], object]) -> None:
 class _Lookahead(Generic[Key]):
     """The batches to load, each made unique by page (`_unique_by_page`), read a little
     ahead so that the store is asked about `LOOKUP_ARTICLES` upcoming articles at once
-    rather than about each 50-article staged batch."""
+    rather than about each 50-article staged batch (fewer when their pages are large:
+    `LOOKUP_CHARS`)."""
 
     def __init__(self, batches: Iterable[tuple[Key, Iterable[Article]]]) -> None:
         self._batches = iter(batches)
@@ -417,11 +421,15 @@ class _Lookahead(Generic[Key]):
 
     def _read(self, articles: int) -> None:
         ahead = sum(len(batch.articles) for _, batch in self._upcoming)
-        while ahead < articles and (batch := next(self._batches, None)) is not None:
+        chars = sum(batch.chars for _, batch in self._upcoming)
+        while ahead < articles and chars < LOOKUP_CHARS:
+            if (batch := next(self._batches, None)) is None:
+                return
             key, pages = batch
             unique = _unique_by_page(pages)
             self._upcoming.append((key, unique))
             ahead += max(len(unique.articles), 1)
+            chars += unique.chars
 
 
 @dataclass
@@ -429,6 +437,7 @@ class _UniqueBatch:
     articles: dict[str, Article]  # by article id
     hashes: dict[str, str | None]  # content hash by article id
     duplicates: int
+    chars: int  # of text and HTML (`page_chars`)
 
 
 def _unique_by_page(articles: Iterable[Article]) -> _UniqueBatch:
@@ -447,7 +456,7 @@ def _unique_by_page(articles: Iterable[Article]) -> _UniqueBatch:
         hashes[article_id] = digest
         if digest:
             seen_hashes.add(digest)
-    return _UniqueBatch(by_id, hashes, duplicates)
+    return _UniqueBatch(by_id, hashes, duplicates, sum(map(page_chars, by_id.values())))
 
 
 def _article_from_row(row: dict[str, Any]) -> Article:

@@ -123,6 +123,11 @@ def article_id_of(article: Article) -> str:
     return short_hash(canonical_url_of(article))
 
 
+def page_chars(article: Article) -> int:
+    """How much of the page a loader holds in memory, in characters of text and HTML."""
+    return len(article.text or "") + len(article.html or "")
+
+
 def content_hash_of(article: Article) -> str | None:
     if article.content_hash:
         return article.content_hash

@@ -114,6 +114,35 @@ def test_small_batches_read_ahead_are_checked_as_if_loaded_one_by_one(
     assert snapshot(tmp_path / "one.duckdb") == snapshot(tmp_path / "apart.duckdb")
 
 
+@pytest.mark.parametrize("bounded", [True, False])
+def test_large_pages_are_not_read_far_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bounded: bool
+) -> None:
+    """Reading ahead is bounded by the size of the pages as well as by their number:
+    with 4 MB of look-ahead, no more than four 1 MB pages wait beyond the batch in hand
+    (unbounded, all twenty are read before the first is loaded)."""
+    if bounded:
+        monkeypatch.setattr(loader_module, "LOOKUP_CHARS", 4 * 2**20)
+    filler = f"<!-- {'x' * 2**20} -->"
+    pages = [a.model_copy(update={"html": f"{a.html}{filler}"}) for a, _ in PAIRS[:20]]
+    read: list[int] = []
+
+    def staged() -> Iterator[tuple[int, list[Article]]]:
+        for number, page in enumerate(pages):
+            read.append(number)
+            yield number, [page]
+
+    waiting: list[int] = []  # batches read beyond each one as it is loaded
+    counts = Loader(tmp_path / "big.duckdb", RecordedExtractor(RECORDS), "v1").load_batches(
+        staged(), on_batch=lambda number, _: waiting.append(len(read) - number - 1)
+    )
+    assert counts.stored == 20
+    if bounded:
+        assert max(waiting) <= 4
+    else:
+        assert waiting[0] == 19
+
+
 def test_a_failed_transaction_keeps_no_rows_and_every_batch_file(
     tmp_path: Path,
 ) -> None:
