@@ -169,7 +169,8 @@ class RowQueue:
         self._articles: list[tuple[Article, str, str | None]] = []  # article, id, hash
         self._records: dict[str, EventRecord] = {}
         self._chars = 0  # of the articles waiting to be built
-        self._built: list[BatchRows] = []
+        self._built: list[BatchRows] = []  # waiting to be inserted: articles, bytes
+        self._built_articles = self._built_bytes = 0
 
     def add(
         self,
@@ -211,19 +212,19 @@ class RowQueue:
                     extracted_at=self.writer.now,
                     loaded_at=self.writer.now,
                 )
-            self.bytes += sum(table.nbytes for table in rows)
+            size = sum(table.nbytes for table in rows)
+            self.bytes += size
             self._built.append(rows)
-            built = self._built
-            if (
-                sum(rows.articles.num_rows for rows in built) >= INSERT_ARTICLES
-                or sum(table.nbytes for rows in built for table in rows) >= INSERT_BYTES
-            ):
+            self._built_articles += rows.articles.num_rows
+            self._built_bytes += size
+            if self._built_articles >= INSERT_ARTICLES or self._built_bytes >= INSERT_BYTES:
                 self._insert()
 
     def _insert(self) -> None:
         if self._built:
             self.put(partial(self.writer.add, concat_rows(self._built)))
             self._built = []
+            self._built_articles = self._built_bytes = 0
 
 
 @contextmanager

@@ -39,6 +39,7 @@ from pipelines.rows import (
     content_hash_of,
     decompress_html,
     page_chars,
+    reports_event,
     to_utc_naive,
 )
 from pipelines.store import (
@@ -214,45 +215,58 @@ class Loader:
         ahead = _Lookahead(batches)
         with self.holding_file():
             while ahead.more():
-                keys: list[Key] = []
-                written = 0
-                opened = time.monotonic()
-                with self._open() as con, write_transaction(con):
-                    con.execute("SET preserve_insertion_order = false")
-                    writer = BatchWriter(con, now=utc_now())
-                    # DuckDB inserts on a worker thread while batches are checked,
-                    # extracted and built into rows here
-                    with (
-                        StoreView(con.cursor(), self.extractor_version) as store,
-                        Overlapped(_run, name="giaouoc-insert") as put,
-                    ):
-                        queue = RowQueue(writer, put, self.extractor_version)
-                        while (batch := ahead.next(store)) is not None:
-                            key, unique = batch
-                            counts = self._take(queue, store, unique, force=force)
-                            keys.append(key)
-                            written += counts.stored
-                            total.add(counts)
-                            if on_batch:
-                                on_batch(key, counts)
-                            if (
-                                written >= self.group_articles
-                                or queue.bytes >= GROUP_BYTES
-                                or time.monotonic() - opened >= GROUP_SECONDS
-                                or others_waiting(self.db)
-                            ):
-                                break
-                        queue.flush()
-                    self._unmerged += written
-                    merge = self._unmerged >= ROW_GROUP_ARTICLES or (compact and not ahead.more())
-                    total.events_touched += writer.finish()
-                    con.execute("RESET max_vacuum_tasks" if merge else "SET max_vacuum_tasks = 0")
-                if merge:
-                    self._unmerged = 0
+                keys = self._transaction(ahead, total, on_batch, compact=compact, force=force)
                 if on_commit:
                     on_commit(keys)
                 self._make_way()
         return total
+
+    def _transaction(
+        self,
+        ahead: _Lookahead[Key],
+        total: LoadCounts,
+        on_batch: Callable[[Key, LoadCounts], None] | None,
+        *,
+        compact: bool,
+        force: bool,
+    ) -> list[Key]:
+        """One write transaction of `load_batches`, committed; the keys of its batches."""
+        keys: list[Key] = []
+        written = 0
+        opened = time.monotonic()
+        with self._open() as con, write_transaction(con):
+            con.execute("SET preserve_insertion_order = false")
+            writer = BatchWriter(con, now=utc_now())
+            # DuckDB inserts on a worker thread while batches are checked, extracted
+            # and built into rows here
+            with (
+                StoreView(con.cursor(), self.extractor_version) as store,
+                Overlapped(_run, name="giaouoc-insert") as put,
+            ):
+                queue = RowQueue(writer, put, self.extractor_version)
+                while (batch := ahead.next(store)) is not None:
+                    key, unique = batch
+                    counts = self._take(queue, store, unique, force=force)
+                    keys.append(key)
+                    written += counts.stored
+                    total.add(counts)
+                    if on_batch:
+                        on_batch(key, counts)
+                    if (
+                        written >= self.group_articles
+                        or queue.bytes >= GROUP_BYTES
+                        or time.monotonic() - opened >= GROUP_SECONDS
+                        or others_waiting(self.db)
+                    ):
+                        break
+                queue.flush()
+            self._unmerged += written
+            merge = self._unmerged >= ROW_GROUP_ARTICLES or (compact and not ahead.more())
+            total.events_touched += writer.finish()
+            con.execute("RESET max_vacuum_tasks" if merge else "SET max_vacuum_tasks = 0")
+        if merge:
+            self._unmerged = 0
+        return keys
 
     def _take(
         self, queue: RowQueue, store: StoreView, batch: _UniqueBatch, *, force: bool
@@ -284,9 +298,7 @@ class Loader:
         queue.add(articles, todo, hashes, records)
         store.wrote(dict(zip(todo, hashes, strict=True)))
         counts.stored = len(todo)
-        counts.relevant = sum(
-            1 for a in articles if (record := records.get(a.id)) is not None and record.relevant
-        )
+        counts.relevant = sum(reports_event(records.get(a.id)) for a in articles)
         return counts
 
     def _extract(self, articles: list[Article]) -> dict[str, EventRecord]:

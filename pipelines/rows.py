@@ -28,7 +28,6 @@ from extract.units import normalize_phrase, normalize_unit
 from pipelines.event_keys import DATED_TYPES, short_hash
 
 _str, _int, _bool, _date, _ts = pa.string(), pa.int32(), pa.bool_(), pa.date32(), pa.timestamp("us")
-_names = pa.list_(_str)
 _GZIP = 31  # zlib `wbits` for a gzip container
 SLICE_ROWS = 4096
 
@@ -121,6 +120,11 @@ def canonical_url_of(article: Article) -> str:
 def article_id_of(article: Article) -> str:
     """Stable id from the canonical URL: one row per page however often it is crawled."""
     return short_hash(canonical_url_of(article))
+
+
+def reports_event(record: EventRecord | None) -> bool:
+    """Whether an article's record is a relevant event (one `event_sources` row)."""
+    return record is not None and record.relevant
 
 
 def page_chars(article: Article) -> int:
@@ -515,7 +519,7 @@ def batch_tables(
 ) -> BatchRows:
     """The rows a batch adds to each table; `records` by article id (`Article.id`)."""
     found = [records.get(article.id) for article in articles]
-    relevant = [bool(record and record.relevant) for record in found]
+    relevant = list(map(reports_event, found))
     reports = [
         (article, article_id, record)
         for article, article_id, record, is_relevant in zip(
