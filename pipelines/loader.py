@@ -233,6 +233,7 @@ class Loader:
         """One write transaction of `load_batches`, committed; the keys of its batches."""
         keys: list[Key] = []
         written = 0
+        version = self.extractor_version  # loads the extractor: not the transaction's time
         opened = time.monotonic()
         with self._open() as con, write_transaction(con):
             con.execute("SET preserve_insertion_order = false")
@@ -240,10 +241,10 @@ class Loader:
             # DuckDB inserts on a worker thread while batches are checked, extracted
             # and built into rows here
             with (
-                StoreView(con.cursor(), self.extractor_version) as store,
+                StoreView(con.cursor(), version) as store,
                 Overlapped(_run, name="giaouoc-insert") as put,
             ):
-                queue = RowQueue(writer, put, self.extractor_version)
+                queue = RowQueue(writer, put, version)
                 while (batch := ahead.next(store)) is not None:
                     key, unique = batch
                     counts = self._take(queue, store, unique, force=force)
