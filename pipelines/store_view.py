@@ -47,13 +47,16 @@ class StoreView:
     def __exit__(self, *exc: object) -> None:
         self.reader.close()
 
+    def _asked(self, article_id: str, digest: str | None) -> bool:
+        return article_id in self._ids and (not digest or digest in self._hashes)
+
     def knows(self, hashes: Mapping[str, str | None]) -> bool:
-        return all(i in self._ids and (h is None or h in self._hashes) for i, h in hashes.items())
+        return all(self._asked(i, h) for i, h in hashes.items())
 
     def fetch(self, pages: Iterable[tuple[str, str | None]]) -> None:
         """Read what the committed store holds under these (article id, content hash)
         pairs; an id may come with several hashes (a page crawled twice)."""
-        wanted = [(i, h) for i, h in pages if i not in self._ids or (h and h not in self._hashes)]
+        wanted = [(i, h) for i, h in pages if not self._asked(i, h)]
         if not wanted:
             return
         ids, hashes = (list(column) for column in zip(*wanted, strict=True))
