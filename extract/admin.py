@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # Names the contract writes differently from the library's current data.
@@ -49,7 +50,12 @@ def ascii_fold(text: str) -> str:
 
 @cache
 def _mapping() -> dict:
-    path = resources.files("underthesea") / "address" / "data" / "mapping.json"
+    # found, not imported: importing underthesea costs half a second, and loading
+    # records or normalising names needs only this file of it
+    spec = find_spec("underthesea")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("underthesea is not installed")
+    path = Path(spec.origin).parent / "address" / "data" / "mapping.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

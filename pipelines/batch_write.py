@@ -6,8 +6,8 @@ A write transaction takes in one batch or several (see ``Loader.load_batches``):
   first, and the events those rows fed are noted as touched;
 - ``add``: the articles and the events they report (Arrow tables from ``rows.py``, one
   per table) go in with one plain ``INSERT … SELECT`` each;
-- ``finish``, once before the commit: every touched event is recomputed from all its
-  sources, then the rollups (``rollups.py``) and the units table follow.
+- ``commit``: every touched event is recomputed from all its sources, then the
+  rollups (``rollups.py``) and the units table follow, and the transaction commits.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import partial
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from extract.models import Article, EventRecord
 from pipelines.rollups import REFRESH_AFTER_EVENTS, REFRESH_BEFORE_EVENTS
@@ -32,25 +33,9 @@ from pipelines.rows import BatchRows, batch_tables, concat_rows, page_chars
 BUILD_ARTICLES = 2_500
 BUILD_CHARS = 32 * 2**20  # of text and HTML waiting to be built
 INSERT_ARTICLES = 5_000
-INSERT_BYTES = 64 * 2**20  # of Arrow rows waiting to be inserted
+INSERT_BYTES = 32 * 2**20  # of Arrow rows waiting to be inserted
 
 _ARTICLE_PARTS = ("event_sources", "event_members", "event_deputies", "event_goals", "evidence")
-
-# After a chunk's rows are in: the events it touched, and every unit it names, as
-# written and as a key (distinct: a batch names the same few hundred units thousands
-# of times).
-_NOTE_TOUCHED = [
-    "INSERT INTO touched_events SELECT DISTINCT event_id FROM in_event_sources",
-    """INSERT INTO named_units_raw
-    SELECT DISTINCT alias, unit_key FROM (
-        SELECT name AS alias, normalized AS unit_key FROM in_event_members
-        UNION ALL
-        SELECT name, normalized FROM in_event_deputies
-        UNION ALL
-        SELECT leader_unit, leader_unit_normalized FROM in_event_sources
-    )
-    WHERE unit_key IS NOT NULL AND alias IS NOT NULL""",
-]
 
 # Every field of `events`, taken from the best-ranked source that states it.
 _RECOMPUTE_EVENTS = """
@@ -100,11 +85,22 @@ _FINISH = [
 
 
 class BatchWriter:
-    """The SQL of one write transaction, which may take in several batches."""
+    """The SQL of one write transaction, which may take in several batches: `begin`,
+    then `replace` and `add` as often as needed, then `commit`."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, now: datetime) -> None:
         self.con = con
         self.now = now
+        # what the rows added name, noted for `commit`: events and (alias, unit key)
+        # pairs, distinct within each chunk (a chunk names the same few hundred units
+        # hundreds of thousands of times)
+        self._events: list[pa.Table] = []
+        self._units: list[pa.Table] = []
+
+    def begin(self) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        con.execute("SET preserve_insertion_order = false")
         con.execute("CREATE OR REPLACE TEMP TABLE touched_events (event_id VARCHAR)")
         con.execute(
             "CREATE OR REPLACE TEMP TABLE named_units_raw (alias VARCHAR, unit_key VARCHAR)"
@@ -134,18 +130,42 @@ class BatchWriter:
         try:
             for name in rows._fields:
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM in_{name}")
-            for statement in _NOTE_TOUCHED:
-                con.execute(statement)
         finally:
             for name in rows._fields:
                 con.unregister(f"in_{name}")
+        self._events.append(pa.table({"event_id": rows.event_sources["event_id"].unique()}))
+        self._units.append(_units_named(rows))
 
-    def finish(self) -> int:
-        """Recompute what the batch touched; return how many events that was."""
+    def commit(self, *, merge_row_groups: bool) -> int:
+        """Recompute every event the transaction touched, then commit; return how many
+        events that was. `merge_row_groups`: let the commit's checkpoint merge small
+        row groups (see ``Loader.load_batches``)."""
         con = self.con
+        for name, parts in (("touched_events", self._events), ("named_units_raw", self._units)):
+            if parts:
+                con.register("noted", pa.concat_tables(parts))
+                con.execute(f"INSERT INTO {name} SELECT * FROM noted")
+                con.unregister("noted")
         for statement in _FINISH:
             con.execute(statement, {"now": self.now} if "$now" in statement else None)
-        return int(con.execute("SELECT count(*) FROM affected_events").fetchall()[0][0])
+        touched = int(con.execute("SELECT count(*) FROM affected_events").fetchall()[0][0])
+        con.execute("RESET max_vacuum_tasks" if merge_row_groups else "SET max_vacuum_tasks = 0")
+        con.execute("COMMIT")
+        return touched
+
+
+def _units_named(rows: BatchRows) -> pa.Table:
+    """The distinct (alias, unit_key) pairs of the units these rows name."""
+    named = pa.concat_tables(
+        pa.table({"alias": table[alias], "unit_key": table[key]})
+        for table, alias, key in (
+            (rows.event_members, "name", "normalized"),
+            (rows.event_deputies, "name", "normalized"),
+            (rows.event_sources, "leader_unit", "leader_unit_normalized"),
+        )
+    )
+    named = named.filter(pc.and_(pc.is_valid(named["alias"]), pc.is_valid(named["unit_key"])))
+    return named.group_by(["alias", "unit_key"]).aggregate([])
 
 
 Job = Callable[[], object]

@@ -18,10 +18,11 @@ current batch, as soon as an analyst's query (or anyone) is waiting for it
 from __future__ import annotations
 
 import json
+import queue
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,17 +54,30 @@ from pipelines.store_view import StoreView
 
 RUN_SUMMARY_GLOB = "run-*.json"
 # Upcoming articles whose stored state is fetched at once (see `_Lookahead`), and the
-# most characters of text and HTML read ahead for it (real pages run to 200 KB).
-LOOKUP_ARTICLES = 2_500
+# most characters of text and HTML read ahead for it (real pages run to 200 KB). The
+# store cannot be read while a commit checkpoints, so the look-ahead is filled before a
+# commit is handed over, and covers what is built while the commit runs.
+LOOKUP_ARTICLES = 25_000
 LOOKUP_CHARS = 32 * 2**20
-# DuckDB's row group size: small row groups are merged once this many articles are in them.
+# DuckDB's row group size: small row groups are merged once this many articles are in
+# them, or once there are this many (each commit adds one to each table).
 ROW_GROUP_ARTICLES = 122_880
+MAX_SMALL_ROW_GROUPS = 32
+# articles in each row group of `articles`, as stored
+_ROW_GROUP_SIZES = """
+SELECT sum(count) FROM pragma_storage_info('articles') WHERE column_path = '[0]'
+GROUP BY row_group_id
+"""
 # Group commit (see `Loader.load_batches`): a write transaction takes in batches until
 # it has written this many articles or this much data (DuckDB holds a transaction's
 # rows in memory until the commit), or been open this long.
 GROUP_ARTICLES = 50_000
 GROUP_BYTES = 128 * 2**20  # of Arrow rows
 GROUP_SECONDS = 10.0
+# Jobs waiting for the writer thread (inserts of up to `batch_write.INSERT_ARTICLES`
+# articles or `INSERT_BYTES` each): while a commit runs, the next rows go on being built
+# until these wait (four: the rows built in a commit's time).
+WRITER_JOBS = 4
 Key = TypeVar("Key")
 
 
@@ -116,7 +130,6 @@ class Loader:
         self.lock_timeout = lock_timeout
         self._holding = False
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._unmerged = 0  # articles written since row groups were last merged
 
     @property
     def extractor(self) -> EventExtractor:
@@ -165,12 +178,9 @@ class Loader:
 
     # -- loading articles ------------------------------------------------------------
 
-    def load_articles(self, articles: Iterable[Article], *, compact: bool = True) -> LoadCounts:
-        """Store new or changed articles with their events, in one transaction.
-
-        `compact=False` says more batches follow at once (see `load_batches`).
-        """
-        return self.load_batches([(None, articles)], compact=compact)
+    def load_articles(self, articles: Iterable[Article]) -> LoadCounts:
+        """Store new or changed articles with their events, in one transaction."""
+        return self.load_batches([(None, articles)])
 
     def load_batches(
         self,
@@ -178,7 +188,6 @@ class Loader:
         *,
         on_batch: Callable[[Key, LoadCounts], None] | None = None,
         on_commit: Callable[[list[Key]], None] | None = None,
-        compact: bool = True,
         force: bool = False,
     ) -> LoadCounts:
         """Store batches of (key, articles), several batches per write transaction.
@@ -196,18 +205,18 @@ class Loader:
 
         Staged batches are small (50 articles), and per-batch work of fixed cost
         would dominate a load: so the store is asked about a few thousand upcoming
-        articles at once (`_Lookahead`), rows are built and inserted a few thousand
-        articles at a time whatever the batches (`RowQueue`), and DuckDB inserts on a
-        worker thread while the next batches are checked, extracted and built here.
+        articles at once (`_Lookahead`), and rows are built and inserted a few
+        thousand articles at a time whatever the batches (`RowQueue`). All SQL of a
+        transaction, its commit included, runs on a writer thread, in order, while the
+        next batches are checked, extracted and built into rows here: DuckDB inserts
+        and commits on one core while Python builds on the other.
 
-        Row groups: each commit checkpoints the batches into new row groups, and
-        DuckDB merges small row groups pairwise, checkpoint after checkpoint, so every
-        row would be recompressed once per doubling. Within a load they accumulate
-        and are merged once a row group's worth of articles (122,880) has piled up,
-        and with the last transaction unless `compact=False` says more loads follow at
-        once; merging as it goes lets later batches reuse the space merged row groups
-        leave free. Row order within a table carries no meaning here, so DuckDB may
-        also insert with both cores.
+        Row groups: each commit checkpoints its rows into new row groups, and DuckDB
+        merges small row groups pairwise, checkpoint after checkpoint, so every row
+        would be recompressed once per doubling. Instead they accumulate and are
+        merged once they hold a row group's worth of articles (122,880), or once there
+        are `MAX_SMALL_ROW_GROUPS` of them (`_merge_row_groups`). Row order within a
+        table carries no meaning here, so DuckDB may also insert with both cores.
 
         `force` re-extracts and rewrites every article, changed or not (`reextract`).
         """
@@ -215,59 +224,98 @@ class Loader:
         ahead = _Lookahead(batches)
         with self.holding_file():
             while ahead.more():
-                keys = self._transaction(ahead, total, on_batch, compact=compact, force=force)
-                if on_commit:
-                    on_commit(keys)
+                self._write_until_asked(ahead, total, on_batch, on_commit, force=force)
                 self._make_way()
         return total
 
-    def _transaction(
+    def _write_until_asked(
         self,
         ahead: _Lookahead[Key],
         total: LoadCounts,
         on_batch: Callable[[Key, LoadCounts], None] | None,
+        on_commit: Callable[[list[Key]], None] | None,
         *,
-        compact: bool,
         force: bool,
-    ) -> list[Key]:
-        """One write transaction of `load_batches`, committed; the keys of its batches."""
+    ) -> None:
+        """Write transactions, one after the other, until the batches run out or
+        someone is waiting for the file; everything handed over is committed on return."""
+        version = self.extractor_version  # loads the extractor: not the transactions' time
+        committed: queue.SimpleQueue[tuple[list[Key], int]] = queue.SimpleQueue()
+
+        def report() -> None:
+            """Pass on the commits the writer thread has made so far."""
+            if committed.empty():
+                return
+            while not committed.empty():
+                keys, touched = committed.get()
+                store.committed()
+                total.events_touched += touched
+                if on_commit:
+                    on_commit(keys)
+            store.forget(ahead.pages())
+
+        with self._open() as con, StoreView(con.cursor(), version) as store:
+            try:
+                with Overlapped(_run, name="giaouoc-writer", slots=WRITER_JOBS) as put:
+                    while ahead.more():
+                        self._transaction(
+                            con, put, store, ahead, total, on_batch, committed, force=force
+                        )
+                        report()
+                        if others_waiting(self.db):
+                            break
+            except BaseException:
+                # the writer thread has stopped: roll back what it left open, if anything
+                with suppress(duckdb.TransactionException):
+                    con.execute("ROLLBACK")
+                raise
+            finally:
+                report()  # the commits made, even if a later transaction failed
+
+    def _transaction(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        put: Callable[[Callable[[], object]], None],
+        store: StoreView,
+        ahead: _Lookahead[Key],
+        total: LoadCounts,
+        on_batch: Callable[[Key, LoadCounts], None] | None,
+        committed: queue.SimpleQueue[tuple[list[Key], int]],
+        *,
+        force: bool,
+    ) -> None:
+        """Hand one write transaction over to the writer thread, from its beginning to
+        its commit, which puts (its batches' keys, events touched) on `committed`."""
         keys: list[Key] = []
         written = 0
-        version = self.extractor_version  # loads the extractor: not the transaction's time
         opened = time.monotonic()
-        with self._open() as con, write_transaction(con):
-            con.execute("SET preserve_insertion_order = false")
-            writer = BatchWriter(con, now=utc_now())
-            # DuckDB inserts on a worker thread while batches are checked, extracted
-            # and built into rows here
-            with (
-                StoreView(con.cursor(), version) as store,
-                Overlapped(_run, name="giaouoc-insert") as put,
+        writer = BatchWriter(con, now=utc_now())
+        put(writer.begin)
+        store.begin()
+        rows = RowQueue(writer, put, store.version)
+        while (batch := ahead.next(store)) is not None:
+            key, unique = batch
+            counts = self._take(rows, store, unique, force=force)
+            keys.append(key)
+            written += counts.stored
+            total.add(counts)
+            if on_batch:
+                on_batch(key, counts)
+            if (
+                written >= self.group_articles
+                or rows.bytes >= GROUP_BYTES
+                or time.monotonic() - opened >= GROUP_SECONDS
+                or others_waiting(self.db)
             ):
-                queue = RowQueue(writer, put, version)
-                while (batch := ahead.next(store)) is not None:
-                    key, unique = batch
-                    counts = self._take(queue, store, unique, force=force)
-                    keys.append(key)
-                    written += counts.stored
-                    total.add(counts)
-                    if on_batch:
-                        on_batch(key, counts)
-                    if (
-                        written >= self.group_articles
-                        or queue.bytes >= GROUP_BYTES
-                        or time.monotonic() - opened >= GROUP_SECONDS
-                        or others_waiting(self.db)
-                    ):
-                        break
-                queue.flush()
-            self._unmerged += written
-            merge = self._unmerged >= ROW_GROUP_ARTICLES or (compact and not ahead.more())
-            total.events_touched += writer.finish()
-            con.execute("RESET max_vacuum_tasks" if merge else "SET max_vacuum_tasks = 0")
-        if merge:
-            self._unmerged = 0
-        return keys
+                break
+        rows.flush()
+        ahead.fill(store)  # the store cannot be read while the commit checkpoints
+
+        def commit() -> None:
+            merge = _merge_row_groups(con, written)
+            committed.put((keys, writer.commit(merge_row_groups=merge)))
+
+        put(commit)
 
     def _take(
         self, queue: RowQueue, store: StoreView, batch: _UniqueBatch, *, force: bool
@@ -408,6 +456,15 @@ def _run(job: Callable[[], object]) -> None:
     job()
 
 
+def _merge_row_groups(con: duckdb.DuckDBPyConnection, written: int) -> bool:
+    """Whether the commit of a transaction that wrote `written` articles should merge
+    the small row groups (see `Loader.load_batches`): once they would hold a row
+    group's worth of articles, or be `MAX_SMALL_ROW_GROUPS` in number."""
+    sizes = con.execute(_ROW_GROUP_SIZES).fetchall()
+    small = [rows for (rows,) in sizes if rows < ROW_GROUP_ARTICLES]
+    return sum(small) + written >= ROW_GROUP_ARTICLES or len(small) + 1 >= MAX_SMALL_ROW_GROUPS
+
+
 class _Lookahead(Generic[Key]):
     """The batches to load, each made unique by page (`_unique_by_page`), read a little
     ahead so that the store is asked about `LOOKUP_ARTICLES` upcoming articles at once
@@ -428,9 +485,17 @@ class _Lookahead(Generic[Key]):
         if not self.more():
             return None
         if not store.knows(self._upcoming[0][1].hashes):
-            self._read(LOOKUP_ARTICLES)
-            store.fetch(pair for _, batch in self._upcoming for pair in batch.hashes.items())
+            self.fill(store)
         return self._upcoming.popleft()
+
+    def fill(self, store: StoreView) -> None:
+        """Read up to `LOOKUP_ARTICLES` ahead and fetch their stored state into `store`."""
+        self._read(LOOKUP_ARTICLES)
+        store.fetch(self.pages())
+
+    def pages(self) -> Iterator[tuple[str, str | None]]:
+        """The (article id, content hash) pairs of the batches read ahead."""
+        return (pair for _, batch in self._upcoming for pair in batch.hashes.items())
 
     def _read(self, articles: int) -> None:
         ahead = sum(len(batch.articles) for _, batch in self._upcoming)

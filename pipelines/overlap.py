@@ -1,19 +1,20 @@
-"""A one-slot hand-off to a worker thread: produce the next item while the last is consumed.
+"""A hand-off to a worker thread: produce the next item while the last is consumed.
 
 Loading is two kinds of work of about the same size: Python checking, extracting and
 turning records into Arrow columns, which holds the GIL, and DuckDB inserting those
 columns, which releases it. Done one after the other, one core idles half the time;
-handed over as they come (the loader hands over jobs: insert these rows, delete those
-articles' rows), the next rows are built while DuckDB inserts the last ones.
+handed over as they come (the loader hands over jobs: begin, insert these rows, delete
+those articles' rows, commit), the next rows are built while DuckDB inserts or commits
+the last ones.
 
 The worker needs the GIL for a moment between DuckDB's steps, and at Python's default
 switch interval (5 ms) it would wait behind the producer each time; within the block
 the interval is shortened so that it gets the GIL at once.
 
-The slot holds one item, so at most three are alive (being made, waiting, being
-consumed). Whatever happens, the worker has finished with the consumer before the
-`with` block ends (so the caller may roll back a transaction the consumer was
-writing in), and its error, if any, is raised in the caller's thread."""
+The hand-off holds `slots` items (one by default), so at most `slots` + 2 are alive
+(being made, waiting, being consumed). Whatever happens, the worker has finished with
+the consumer before the `with` block ends (so the caller may roll back a transaction
+the consumer was writing in), and its error, if any, is raised in the caller's thread."""
 
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ _SWITCH_INTERVAL = 0.0005  # seconds
 class Overlapped(Generic[Item]):
     """``with Overlapped(consume) as put: put(item) …`` runs `consume` on a worker thread."""
 
-    def __init__(self, consume: Callable[[Item], object], *, name: str = "overlapped") -> None:
+    def __init__(
+        self, consume: Callable[[Item], object], *, name: str = "overlapped", slots: int = 1
+    ) -> None:
         self._consume = consume
-        self._slot: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._slot: queue.Queue[object] = queue.Queue(maxsize=slots)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -45,7 +48,7 @@ class Overlapped(Generic[Item]):
         return self.put
 
     def put(self, item: Item) -> None:
-        """Hand `item` over (waiting while the slot is full); raise the worker's error."""
+        """Hand `item` over (waiting while the slots are full); raise the worker's error."""
         if self._error is not None:
             raise self._error
         self._slot.put(item)

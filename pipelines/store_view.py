@@ -2,17 +2,19 @@
 
 Each incoming article is checked against the store: already stored with the same
 content and extractor version (skip it), stored otherwise (replace it), the same
-content as another stored page (a duplicate), or new. The transaction's own inserts
-run on a worker thread (``overlap.Overlapped``) on the writer's connection, so these
-checks cannot use that connection; they read the committed store on a second one and
-overlay what the open transaction has handed to the writer so far. The committed
-answers are fetched for many upcoming batches at once (one pair of queries per few
-thousand articles, not per 50-article staged batch), and stay valid for the
-transaction: nobody else writes while the loader holds the file.
+content as another stored page (a duplicate), or new. The loader's transactions run
+on a worker thread (``overlap.Overlapped``) on the writer's connection, each commit
+while the next transaction is being prepared, so these checks cannot use that
+connection; they read the committed store on a second one and overlay what has been
+handed to the writer but is not known to be committed yet. The committed answers are
+fetched for many upcoming batches at once (one pair of queries per few thousand
+articles, not per 50-article staged batch), and kept up to date with each commit:
+nobody else writes while the loader holds the file.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 
 import duckdb
@@ -29,7 +31,8 @@ WHERE content_hash IN (SELECT content_hash FROM incoming)
 
 
 class StoreView:
-    """The committed store (read on `reader`) overlaid with this transaction's writes."""
+    """The committed store (read on `reader`) overlaid with the writes of the
+    transactions begun (`begin`) and not yet known to be committed (`committed`)."""
 
     def __init__(self, reader: duckdb.DuckDBPyConnection, extractor_version: str) -> None:
         self.reader = reader
@@ -40,6 +43,9 @@ class StoreView:
         self._holders: dict[str, set[str]] = {}  # stored article ids by content hash
         self._written: dict[str, str | None] = {}  # content hash by article id
         self._by_hash: dict[str, str] = {}  # the written article id by content hash
+        self._serial = 0
+        self._writer_of: dict[str, int] = {}  # the transaction that last wrote an article
+        self._open: deque[tuple[int, list[str]]] = deque()  # transactions, ids they wrote
 
     def __enter__(self) -> StoreView:
         return self
@@ -93,9 +99,53 @@ class StoreView:
                 same_content.add(article_id)
         return stored, same_content
 
+    def begin(self) -> None:
+        """A new transaction: its writes (`wrote`) are overlaid until it is `committed`."""
+        self._serial += 1
+        self._open.append((self._serial, []))
+
+    def committed(self) -> None:
+        """The oldest transaction begun is committed: what it wrote now is what the
+        store holds (folded into the answers fetched, so nothing is read again: the
+        store cannot be read while the next commit checkpoints)."""
+        serial, article_ids = self._open.popleft()
+        for article_id in article_ids:
+            if self._writer_of.get(article_id) != serial:  # rewritten since: still open
+                continue
+            del self._writer_of[article_id]
+            digest = self._written.pop(article_id)
+            if digest and self._by_hash.get(digest) == article_id:
+                del self._by_hash[digest]
+            old = self._committed.get(article_id, (None, None))[0]
+            if old and old != digest:
+                self._holders.get(old, set()).discard(article_id)
+            self._committed[article_id] = (digest, self.version)
+            if digest:
+                self._holders.setdefault(digest, set()).add(article_id)
+
+    def forget(self, upcoming: Iterable[tuple[str, str | None]]) -> None:
+        """Drop the answers fetched that neither these upcoming (article id, content
+        hash) pairs nor an open transaction's writes need, so that the view stays the
+        size of the look-ahead rather than of the whole load; a page forgotten and met
+        again is simply fetched again."""
+        ids = set(self._written)
+        hashes = {h for h in self._written.values() if h}
+        for article_id, digest in upcoming:
+            ids.add(article_id)
+            if digest:
+                hashes.add(digest)
+        self._ids &= ids
+        self._hashes &= hashes
+        self._committed = {i: v for i, v in self._committed.items() if i in ids}
+        self._holders = {h: v for h, v in self._holders.items() if h in hashes}
+
     def wrote(self, hashes: Mapping[str, str | None]) -> None:
-        """Note articles handed to the writer (content hash by article id)."""
+        """Note articles handed to the writer in the latest transaction begun (content
+        hash by article id)."""
+        serial, article_ids = self._open[-1]
+        article_ids.extend(hashes)
         for article_id, digest in hashes.items():
+            self._writer_of[article_id] = serial
             old = self._written.get(article_id)
             if old and self._by_hash.get(old) == article_id:
                 del self._by_hash[old]

@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from store_checks import row_counts, snapshot
 
 from extract.models import Article, EventRecord
 from pipelines import loader as loader_module
 from pipelines import staging
-from pipelines.loader import Loader
+from pipelines.loader import LoadCounts, Loader
+from pipelines.rows import article_id_of, content_hash_of
+from pipelines.store_view import StoreView
 from pipelines.synthetic import RecordedExtractor, synthetic_pairs
 
 PAIRS = list(synthetic_pairs(60, seed=5))
@@ -105,13 +108,28 @@ def test_small_batches_read_ahead_are_checked_as_if_loaded_one_by_one(
     counts = together.load_batches(batches, on_commit=commits.append)
     assert len(commits) == 1
 
+    # a transaction per batch, each committing while the next is checked against
+    # answers fetched before that commit
     apart = Loader(
         tmp_path / "apart.duckdb", RecordedExtractor(RECORDS), "v1", group_articles=1
     ).load_batches(batches)
-    assert counts.as_dict() | {"events_touched": 0} == apart.as_dict() | {"events_touched": 0}
+    # a load per batch, each reading the store as the last one left it
+    separate = LoadCounts()
+    one_by_one = Loader(tmp_path / "separate.duckdb", RecordedExtractor(RECORDS), "v1")
+    for _, batch in batches:
+        separate.add(one_by_one.load_articles(batch))
+    assert (
+        counts.as_dict() | {"events_touched": 0}
+        == apart.as_dict() | {"events_touched": 0}
+        == separate.as_dict() | {"events_touched": 0}
+    )
     # the copy is a duplicate; the edit and the old text back again are both stored
     assert (counts.stored, counts.unchanged, counts.duplicates) == (62, 2, 1)
-    assert snapshot(tmp_path / "one.duckdb") == snapshot(tmp_path / "apart.duckdb")
+    assert (
+        snapshot(tmp_path / "one.duckdb")
+        == snapshot(tmp_path / "apart.duckdb")
+        == snapshot(tmp_path / "separate.duckdb")
+    )
 
 
 @pytest.mark.parametrize("bounded", [True, False])
@@ -171,3 +189,53 @@ def test_a_failed_transaction_keeps_no_rows_and_every_batch_file(
     clean = tmp_path / "clean.duckdb"
     Loader(clean, RecordedExtractor(RECORDS), "v1").load_batches(BATCHES[:3])
     assert snapshot(db) == snapshot(clean)
+
+
+def row_group_sizes(db: Path) -> list[int]:
+    """Articles in each row group of `articles`, as stored."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [n for (n,) in con.execute(loader_module._ROW_GROUP_SIZES).fetchall()]
+
+
+def test_small_row_groups_are_merged_once_there_are_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each load leaves a small row group per table; they are left alone (merging
+    them at every commit would recompress every row once per doubling) until there
+    are `MAX_SMALL_ROW_GROUPS` of them, or a row group's worth of articles in them."""
+    monkeypatch.setattr(loader_module, "MAX_SMALL_ROW_GROUPS", 4)
+    db = tmp_path / "groups.duckdb"
+    loader = Loader(db, RecordedExtractor(RECORDS), "v1")
+    sizes = []
+    for _, batch in BATCHES:
+        loader.load_articles(batch)
+        sizes.append(sorted(row_group_sizes(db)))
+    assert sizes == [[10], [10, 10], [10, 10, 10], [40], [10, 40], [10, 10, 40]]
+
+    # three small row groups of 60 articles, and a load that brings the small ones
+    # to a (here) row group's worth
+    monkeypatch.setattr(loader_module, "MAX_SMALL_ROW_GROUPS", 32)
+    monkeypatch.setattr(loader_module, "ROW_GROUP_ARTICLES", 70)
+    loader.load_articles([a for a, _ in synthetic_pairs(15, seed=6)])
+    assert row_counts(db)["articles"] >= 70
+    assert row_group_sizes(db) == [row_counts(db)["articles"]]
+
+
+def test_the_store_view_keeps_only_what_upcoming_pages_need(tmp_path: Path) -> None:
+    """A load of a million articles must not remember the stored state of each: after
+    a commit the view forgets every answer no upcoming page needs, and a forgotten
+    page met again is fetched again, with the same answer as before."""
+    db = tmp_path / "view.duckdb"
+    Loader(db, RecordedExtractor(RECORDS), "v1").load_articles([a for a, _ in PAIRS[:30]])
+    pages = {article_id_of(a): content_hash_of(a) for a, _ in PAIRS[:40]}  # 30 stored
+    upcoming = dict(list(pages.items())[25:35])  # 5 stored, 5 new
+    with StoreView(duckdb.connect(str(db), read_only=True), "v1") as view:
+        view.fetch(pages.items())
+        answers = view.lookup(pages)
+        assert len(answers[0]) == 30 and view.knows(pages)
+
+        view.forget(upcoming.items())
+        assert view.knows(upcoming) and not view.knows(pages)
+        assert view.lookup(upcoming)[0] == {i: answers[0][i] for i in upcoming if i in answers[0]}
+        view.fetch(pages.items())
+        assert view.lookup(pages) == answers

@@ -51,7 +51,7 @@ def test_rollups_follow_loads_replacements_and_reextraction(tmp_path: Path) -> N
     articles = [a for a, _ in pairs]
     loader = Loader(db, RecordedExtractor({r.id: r for _, r in pairs}), "synthetic-1")
     for start in range(0, len(articles), 200):
-        loader.load_articles(articles[start : start + 200], compact=start + 200 >= len(articles))
+        loader.load_articles(articles[start : start + 200])
     _assert_views_match_their_definition(db)
 
     # a new extractor: other leaders and goals, events dropped, events moved to other blocs

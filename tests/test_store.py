@@ -61,6 +61,11 @@ def test_old_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) -> No
         "INSERT INTO events (event_id, event_key, event_type, year, province)"
         " VALUES ('e1', 'signing|2024|Bắc Ninh|khối x', 'signing', 2024, 'Bắc Ninh')"
     )
+    page = ("a1", "https://example.vn/a1", "Ký kết giao ước thi đua năm 2024.", b"\x1f\x8b gz")
+    con.execute(
+        "INSERT INTO articles (article_id, canonical_url, text, html_gz) VALUES (?, ?, ?, ?)",
+        list(page),
+    )
     con.close()
 
     with open_store(db) as con:
@@ -70,6 +75,13 @@ def test_old_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) -> No
         assert con.execute(
             "SELECT province, year, signings FROM v_signings_by_province_year"
         ).fetchall() == [("Bắc Ninh", 2024, 1)]
+        # migration 4 rebuilt `articles` with its page columns' compression
+        assert con.execute(
+            "SELECT article_id, canonical_url, text, html_gz FROM articles"
+        ).fetchall() == [page]
+        ddl = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'articles'")
+        assert "USING COMPRESSION ZSTD" in ddl.fetchall()[0][0]
+        assert _columns(con, "articles") == list(TABLES["articles"].columns)
     with open_store(db) as con:  # nothing left to apply, nothing applied twice
         assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
 
