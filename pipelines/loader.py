@@ -204,7 +204,7 @@ class Loader:
         whole transactions, and a rerun takes in the batches of the lost one again.
 
         Staged batches are small (50 articles), and per-batch work of fixed cost
-        would dominate a load: so the store is asked about a few thousand upcoming
+        would dominate a load: so the store is asked about many thousand upcoming
         articles at once (`_Lookahead`), and rows are built and inserted a few
         thousand articles at a time whatever the batches (`RowQueue`). All SQL of a
         transaction, its commit included, runs on a writer thread, in order, while the

@@ -7,9 +7,10 @@ on a worker thread (``overlap.Overlapped``) on the writer's connection, each com
 while the next transaction is being prepared, so these checks cannot use that
 connection; they read the committed store on a second one and overlay what has been
 handed to the writer but is not known to be committed yet. The committed answers are
-fetched for many upcoming batches at once (one pair of queries per few thousand
-articles, not per 50-article staged batch), and kept up to date with each commit:
-nobody else writes while the loader holds the file.
+fetched for many upcoming batches at once (one pair of queries per look-ahead, not per
+50-article staged batch), and kept up to date with each commit: nobody else writes
+while the loader holds the file. Answers no upcoming page needs are then forgotten, so
+that the view stays the size of the look-ahead however long the load.
 """
 
 from __future__ import annotations
