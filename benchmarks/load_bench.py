@@ -7,10 +7,10 @@ then the analyst views on a large database.
 Part 1 loads N synthetic event records (members, deputies, goals, evidence; extraction
 replaced by the known records, since extraction has its own benchmark) through
 `Loader.load_batches` in batches of the crawler's staged size (50 articles), exactly as
-`giaouoc load` merges staged batches (several batches per transaction, row groups
-merged after the last). It then reads every resulting
-table, the loader's rollups included, into in-memory Arrow tables and, in the same run,
-inserts those same rows into a fresh database with plain ``INSERT … SELECT`` from Arrow.
+`giaouoc load` merges staged batches (several batches per transaction, committed on
+the loader's writer thread). It then reads every resulting table, the loader's
+rollups included, into in-memory Arrow tables and, in the same run, inserts those same
+rows into a fresh database with plain ``INSERT … SELECT`` from Arrow.
 Both rates are in records per second. Goal: the loader ≥ 50 % of the plain rate.
 
 Part 2 fills a database with M events (generated in SQL: provinces, blocs rotating

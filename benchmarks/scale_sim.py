@@ -110,8 +110,8 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
 
     def staged() -> Iterator[tuple[list[str], list[Article]]]:
         """The batches as `giaouoc load` reads staged ones, generation timed apart; the
-        extractor knows a batch's records from when the loader reads it (it reads a few
-        batches ahead) until the batch is done."""
+        extractor knows a batch's records from when the loader reads it (it reads ahead:
+        `loader.LOOKUP_ARTICLES`) until the batch is done."""
         nonlocal generating
         while True:
             t0 = time.perf_counter()
@@ -137,7 +137,7 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
                 flush=True,
             )
 
-    # like `giaouoc load`: batches grouped into transactions, row groups merged at the end
+    # like `giaouoc load`: batches grouped into transactions
     loader.load_batches(staged(), on_batch=progress)
     seconds = time.perf_counter() - started
     return {

@@ -42,10 +42,10 @@ class StoreView:
         self._hashes: set[str] = set()
         self._committed: dict[str, tuple[str | None, str | None]] = {}  # hash, version
         self._holders: dict[str, set[str]] = {}  # stored article ids by content hash
-        self._written: dict[str, str | None] = {}  # content hash by article id
+        # by article id: the content hash written, and the transaction that wrote it last
+        self._written: dict[str, tuple[str | None, int]] = {}
         self._by_hash: dict[str, str] = {}  # the written article id by content hash
         self._serial = 0
-        self._writer_of: dict[str, int] = {}  # the transaction that last wrote an article
         self._open: deque[tuple[int, list[str]]] = deque()  # transactions, ids they wrote
 
     def __enter__(self) -> StoreView:
@@ -87,7 +87,7 @@ class StoreView:
         same_content: set[str] = set()
         for article_id, digest in hashes.items():
             if article_id in self._written:
-                stored[article_id] = self._written[article_id] == digest
+                stored[article_id] = self._written[article_id][0] == digest
             elif article_id in self._committed:
                 stored[article_id] = self._committed[article_id] == (digest, self.version)
             if not digest:
@@ -111,10 +111,11 @@ class StoreView:
         store cannot be read while the next commit checkpoints)."""
         serial, article_ids = self._open.popleft()
         for article_id in article_ids:
-            if self._writer_of.get(article_id) != serial:  # rewritten since: still open
+            written = self._written.get(article_id)
+            if written is None or written[1] != serial:  # rewritten since: still open
                 continue
-            del self._writer_of[article_id]
-            digest = self._written.pop(article_id)
+            del self._written[article_id]
+            digest = written[0]
             if digest and self._by_hash.get(digest) == article_id:
                 del self._by_hash[digest]
             old = self._committed.get(article_id, (None, None))[0]
@@ -130,7 +131,7 @@ class StoreView:
         size of the look-ahead rather than of the whole load; a page forgotten and met
         again is simply fetched again."""
         ids = set(self._written)
-        hashes = {h for h in self._written.values() if h}
+        hashes = {h for h, _ in self._written.values() if h}
         for article_id, digest in upcoming:
             ids.add(article_id)
             if digest:
@@ -146,10 +147,9 @@ class StoreView:
         serial, article_ids = self._open[-1]
         article_ids.extend(hashes)
         for article_id, digest in hashes.items():
-            self._writer_of[article_id] = serial
-            old = self._written.get(article_id)
+            old = self._written.get(article_id, (None, 0))[0]
             if old and self._by_hash.get(old) == article_id:
                 del self._by_hash[old]
-            self._written[article_id] = digest
+            self._written[article_id] = (digest, serial)
             if digest:
                 self._by_hash.setdefault(digest, article_id)
