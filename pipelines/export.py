@@ -23,7 +23,7 @@ from pipelines.table_docs import TABLES
 
 FORMATS = ("parquet", "csv", "jsonl")
 _EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl"}
-_TEXT_ONLY_EXCLUDED = {"articles": ["html_gz"]}
+_TEXT_ONLY_EXCLUDED = {"articles": ["html"]}
 
 # The year each table is partitioned by (Parquet): its own, or its event's.
 _EVENT_YEAR = "(SELECT e.year FROM events e WHERE e.event_id = t.event_id)"
@@ -283,7 +283,7 @@ def dataset_card(
         ]
     else:
         lines += [
-            "Text formats leave out `articles.html_gz` (the compressed raw page);",
+            "Text formats leave out `articles.html` (the raw page, about 100 KB a row);",
             "export as Parquet to get it.",
             "",
         ]

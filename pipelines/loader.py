@@ -38,7 +38,6 @@ from pipelines.overlap import Overlapped
 from pipelines.rows import (
     article_id_of,
     content_hash_of,
-    decompress_html,
     page_chars,
     reports_event,
     to_utc_naive,
@@ -551,7 +550,7 @@ def _article_from_row(row: dict[str, Any]) -> Article:
         http_status=row["http_status"],
         content_hash=row["content_hash"],
         text=row["text"],
-        html=decompress_html(row["html_gz"]),
+        html=row["html"],
         relevant_hint=row["relevant_hint"],
     )
 

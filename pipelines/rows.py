@@ -11,7 +11,6 @@ list items are laid flat once and their event and article ids repeated by Arrow'
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -21,14 +20,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
-from isal import isal_zlib
 
 from extract.models import Article, EventRecord
 from extract.units import normalize_phrase, normalize_unit
 from pipelines.event_keys import DATED_TYPES, short_hash
 
 _str, _int, _bool, _date, _ts = pa.string(), pa.int32(), pa.bool_(), pa.date32(), pa.timestamp("us")
-_GZIP = 31  # zlib `wbits` for a gzip container
 SLICE_ROWS = 4096
 
 ARTICLE_SCHEMA = pa.schema(
@@ -46,7 +43,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("http_status", _int),
         ("content_hash", _str),
         ("text", _str),
-        ("html_gz", pa.binary()),
+        ("html", _str),
         ("relevant_hint", _bool),
         ("relevant", _bool),
         ("extractor_version", _str),
@@ -137,21 +134,6 @@ def content_hash_of(article: Article) -> str | None:
         return article.content_hash
     body = article.text or article.html
     return hashlib.sha1(body.encode("utf-8")).hexdigest() if body else None
-
-
-def compress_html(html: str | None) -> bytes | None:
-    """gzip (mtime 0, so the same page always stores the same bytes), made by ISA-L.
-
-    Every crawled page is stored, so compression sits on the load's critical path;
-    ISA-L's level 1 compresses HTML as well as zlib's level 1 at several times its
-    speed, and any gzip reader (``decompress_html``, DuckDB users, Parquet readers)
-    reads it back.
-    """
-    return isal_zlib.compress(html.encode("utf-8"), 1, _GZIP) if html else None
-
-
-def decompress_html(blob: bytes | None) -> str | None:
-    return gzip.decompress(blob).decode("utf-8") if blob else None
 
 
 def to_utc_naive(moment: datetime | None) -> datetime | None:
@@ -273,7 +255,7 @@ def article_table(
         "http_status": pa.array(http_status, _int),
         "content_hash": pa.array(content_hashes, _str),
         "text": pa.array(text, _str),
-        "html_gz": pa.array(list(map(compress_html, html)), pa.binary()),
+        "html": pa.array(html, _str),
         "relevant_hint": pa.array(relevant_hint, _bool),
         "relevant": pa.array(relevant, _bool),
         "extractor_version": pa.repeat(pa.scalar(extractor_version, _str), n),

@@ -42,9 +42,7 @@ TABLES: dict[str, Table] = {
             "http_status": Column("HTTP status of the fetch", "crawler"),
             "content_hash": Column("sha1 of the plain text; equal text, equal hash", "crawler"),
             "text": Column("the article's plain text, as extraction read it", "crawler"),
-            "html_gz": Column(
-                "raw page, gzip-compressed (Parquet only; not in CSV/JSONL)", "crawler"
-            ),
+            "html": Column("the raw page as fetched (Parquet only; not in CSV/JSONL)", "crawler"),
             "relevant_hint": Column("the crawler's keyword pre-filter verdict", "crawler"),
             "relevant": Column("whether extraction found a bloc/pledge event", "extractor"),
             "extractor_version": Column("version of the extractor that last read it", "loader"),

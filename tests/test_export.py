@@ -20,7 +20,7 @@ from pipelines.loader import Loader
 from pipelines.synthetic import RecordedExtractor, synthetic_pairs
 from pipelines.table_docs import TABLES
 
-TEXT_EXCLUDED = {"articles": {"html_gz"}}
+TEXT_EXCLUDED = {"articles": {"html"}}
 # as the dataset card says to read the year-partitioned folders
 YEAR_PARTITIONS = pads.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
 

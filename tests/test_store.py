@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date
 from pathlib import Path
@@ -61,10 +62,13 @@ def test_old_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) -> No
         "INSERT INTO events (event_id, event_key, event_type, year, province)"
         " VALUES ('e1', 'signing|2024|Bắc Ninh|khối x', 'signing', 2024, 'Bắc Ninh')"
     )
-    page = ("a1", "https://example.vn/a1", "Ký kết giao ước thi đua năm 2024.", b"\x1f\x8b gz")
-    con.execute(
+    html = "<html><body><p>Ký kết giao ước thi đua năm 2024.</p></body></html>"
+    page = ("a1", "https://example.vn/a1", "Ký kết giao ước thi đua năm 2024.")
+    empty = ("a2", "https://example.vn/a2", "")
+    pages = [(*page, gzip.compress(html.encode("utf-8"))), (*empty, None)]
+    con.executemany(
         "INSERT INTO articles (article_id, canonical_url, text, html_gz) VALUES (?, ?, ?, ?)",
-        list(page),
+        pages,
     )
     con.close()
 
@@ -75,12 +79,13 @@ def test_old_database_is_migrated_forward_keeping_its_rows(tmp_path: Path) -> No
         assert con.execute(
             "SELECT province, year, signings FROM v_signings_by_province_year"
         ).fetchall() == [("Bắc Ninh", 2024, 1)]
-        # migration 4 rebuilt `articles` with its page columns' compression
+        # migrations 4 and 5 rebuilt `articles`: the gzipped pages are text again, and
+        # both page columns are compressed with zstd
         assert con.execute(
-            "SELECT article_id, canonical_url, text, html_gz FROM articles"
-        ).fetchall() == [page]
+            "SELECT article_id, canonical_url, text, html FROM articles ORDER BY article_id"
+        ).fetchall() == [(*page, html), (*empty, None)]
         ddl = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'articles'")
-        assert "USING COMPRESSION ZSTD" in ddl.fetchall()[0][0]
+        assert ddl.fetchall()[0][0].count("USING COMPRESSION ZSTD") == 2
         assert _columns(con, "articles") == list(TABLES["articles"].columns)
     with open_store(db) as con:  # nothing left to apply, nothing applied twice
         assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
