@@ -111,7 +111,7 @@ def load(db: Path, n: int, size: int, seed: int) -> dict:
     def staged() -> Iterator[tuple[list[str], list[Article]]]:
         """The batches as `giaouoc load` reads staged ones, generation timed apart; the
         extractor knows a batch's records from when the loader reads it (it reads ahead:
-        `loader.LOOKUP_ARTICLES`) until the batch is done."""
+        `lookahead.LOOKUP_ARTICLES`) until the batch is done."""
         nonlocal generating
         while True:
             t0 = time.perf_counter()

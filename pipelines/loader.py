@@ -20,28 +20,22 @@ from __future__ import annotations
 import json
 import queue
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 
 from extract.models import Article, EventRecord
 from pipelines import staging
 from pipelines.batch_write import BatchWriter, RowQueue
+from pipelines.crawl_runs import run_row
+from pipelines.lookahead import Lookahead, UniqueBatch
 from pipelines.migrations import utc_now
 from pipelines.overlap import Overlapped
-from pipelines.rows import (
-    article_id_of,
-    content_hash_of,
-    page_chars,
-    reports_event,
-    to_utc_naive,
-)
+from pipelines.rows import reports_event
 from pipelines.store import (
     DEFAULT_LOCK_TIMEOUT,
     connect,
@@ -52,12 +46,6 @@ from pipelines.store import (
 from pipelines.store_view import StoreView
 
 RUN_SUMMARY_GLOB = "run-*.json"
-# Upcoming articles whose stored state is fetched at once (see `_Lookahead`), and the
-# most characters of text and HTML read ahead for it (real pages run to 200 KB). The
-# store cannot be read while a commit checkpoints, so the look-ahead is filled before a
-# commit is handed over, and covers what is built while the commit runs.
-LOOKUP_ARTICLES = 25_000
-LOOKUP_CHARS = 32 * 2**20
 # DuckDB's row group size: small row groups are merged once this many articles are in
 # them, or once there are this many (each commit adds one to each table).
 ROW_GROUP_ARTICLES = 122_880
@@ -204,7 +192,7 @@ class Loader:
 
         Staged batches are small (50 articles), and per-batch work of fixed cost
         would dominate a load: so the store is asked about many thousand upcoming
-        articles at once (`_Lookahead`), and rows are built and inserted a few
+        articles at once (`Lookahead`), and rows are built and inserted a few
         thousand articles at a time whatever the batches (`RowQueue`). All SQL of a
         transaction, its commit included, runs on a writer thread, in order, while the
         next batches are checked, extracted and built into rows here: DuckDB inserts
@@ -220,7 +208,7 @@ class Loader:
         `force` re-extracts and rewrites every article, changed or not (`reextract`).
         """
         total = LoadCounts()
-        ahead = _Lookahead(batches)
+        ahead = Lookahead(batches)
         with self.holding_file():
             while ahead.more():
                 self._write_until_asked(ahead, total, on_batch, on_commit, force=force)
@@ -229,7 +217,7 @@ class Loader:
 
     def _write_until_asked(
         self,
-        ahead: _Lookahead[Key],
+        ahead: Lookahead[Key],
         total: LoadCounts,
         on_batch: Callable[[Key, LoadCounts], None] | None,
         on_commit: Callable[[list[Key]], None] | None,
@@ -276,7 +264,7 @@ class Loader:
         con: duckdb.DuckDBPyConnection,
         put: Callable[[Callable[[], object]], None],
         store: StoreView,
-        ahead: _Lookahead[Key],
+        ahead: Lookahead[Key],
         total: LoadCounts,
         on_batch: Callable[[Key, LoadCounts], None] | None,
         committed: queue.SimpleQueue[tuple[list[Key], int]],
@@ -317,7 +305,7 @@ class Loader:
         put(commit)
 
     def _take(
-        self, queue: RowQueue, store: StoreView, batch: _UniqueBatch, *, force: bool
+        self, queue: RowQueue, store: StoreView, batch: UniqueBatch, *, force: bool
     ) -> LoadCounts:
         """Check one batch against the store, extract what is new or changed and queue
         it for writing; return its counts."""
@@ -464,78 +452,6 @@ def _merge_row_groups(con: duckdb.DuckDBPyConnection, written: int) -> bool:
     return sum(small) + written >= ROW_GROUP_ARTICLES or len(small) + 1 >= MAX_SMALL_ROW_GROUPS
 
 
-class _Lookahead(Generic[Key]):
-    """The batches to load, each made unique by page (`_unique_by_page`), read a little
-    ahead so that the store is asked about `LOOKUP_ARTICLES` upcoming articles at once
-    rather than about each 50-article staged batch (fewer when their pages are large:
-    `LOOKUP_CHARS`)."""
-
-    def __init__(self, batches: Iterable[tuple[Key, Iterable[Article]]]) -> None:
-        self._batches = iter(batches)
-        self._upcoming: deque[tuple[Key, _UniqueBatch]] = deque()
-
-    def more(self) -> bool:
-        if not self._upcoming:
-            self._read(1)
-        return bool(self._upcoming)
-
-    def next(self, store: StoreView) -> tuple[Key, _UniqueBatch] | None:
-        """The next batch, its articles' stored state fetched into `store`."""
-        if not self.more():
-            return None
-        if not store.knows(self._upcoming[0][1].hashes):
-            self.fill(store)
-        return self._upcoming.popleft()
-
-    def fill(self, store: StoreView) -> None:
-        """Read up to `LOOKUP_ARTICLES` ahead and fetch their stored state into `store`."""
-        self._read(LOOKUP_ARTICLES)
-        store.fetch(self.pages())
-
-    def pages(self) -> Iterator[tuple[str, str | None]]:
-        """The (article id, content hash) pairs of the batches read ahead."""
-        return (pair for _, batch in self._upcoming for pair in batch.hashes.items())
-
-    def _read(self, articles: int) -> None:
-        ahead = sum(len(batch.articles) for _, batch in self._upcoming)
-        chars = sum(batch.chars for _, batch in self._upcoming)
-        while ahead < articles and chars < LOOKUP_CHARS:
-            if (batch := next(self._batches, None)) is None:
-                return
-            key, pages = batch
-            unique = _unique_by_page(pages)
-            self._upcoming.append((key, unique))
-            ahead += max(len(unique.articles), 1)
-            chars += unique.chars
-
-
-@dataclass
-class _UniqueBatch:
-    articles: dict[str, Article]  # by article id
-    hashes: dict[str, str | None]  # content hash by article id
-    duplicates: int
-    chars: int  # of text and HTML (`page_chars`)
-
-
-def _unique_by_page(articles: Iterable[Article]) -> _UniqueBatch:
-    """One article per canonical URL and per content hash within a batch (first wins)."""
-    by_id: dict[str, Article] = {}
-    hashes: dict[str, str | None] = {}
-    seen_hashes: set[str] = set()
-    duplicates = 0
-    for article in articles:
-        article_id = article_id_of(article)
-        digest = content_hash_of(article)
-        if article_id in by_id or (digest and digest in seen_hashes):
-            duplicates += 1
-            continue
-        by_id[article_id] = article
-        hashes[article_id] = digest
-        if digest:
-            seen_hashes.add(digest)
-    return _UniqueBatch(by_id, hashes, duplicates, sum(map(page_chars, by_id.values())))
-
-
 def _article_from_row(row: dict[str, Any]) -> Article:
     return Article(
         id=row["source_id"] or row["article_id"],
@@ -553,62 +469,3 @@ def _article_from_row(row: dict[str, Any]) -> Article:
         html=row["html"],
         relevant_hint=row["relevant_hint"],
     )
-
-
-_RUN_COLUMNS = (
-    "started_at",
-    "finished_at",
-    "pages",
-    "articles",
-    "relevant_articles",
-    "events",
-    "errors",
-    "site",
-)
-_RUN_KEY_ALIASES = {
-    "relevant": "relevant_articles",
-    "started": "started_at",
-    "finished": "finished_at",
-    "sources": "site",
-    "start": "started_at",
-    "end": "finished_at",
-    "start_time": "started_at",
-    "finish_time": "finished_at",
-}
-
-
-def _as_timestamp(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return to_utc_naive(value)
-    if isinstance(value, int | float):
-        return to_utc_naive(datetime.fromtimestamp(value, UTC))
-    if isinstance(value, str):
-        try:
-            return to_utc_naive(datetime.fromisoformat(value))
-        except ValueError:
-            return None
-    return None
-
-
-def run_row(run_id: str, kind: str, summary: dict[str, Any]) -> dict[str, Any]:
-    """A `crawl_runs` row from a crawl/load summary whatever its exact key names."""
-    flat = {_RUN_KEY_ALIASES.get(k, k): v for k, v in summary.items()}
-    row: dict[str, Any] = {"run_id": run_id, "kind": kind}
-    for column in _RUN_COLUMNS:
-        value = flat.get(column)
-        if column.endswith("_at"):
-            value = _as_timestamp(value)
-        elif isinstance(value, list) and column != "site":
-            value = len(value)
-        if column == "errors" and value is None and isinstance(flat.get("errors_by_kind"), dict):
-            value = flat["errors_by_kind"]
-        if column == "errors" and isinstance(value, dict):
-            row["errors_by_kind"] = json.dumps(value, ensure_ascii=False, sort_keys=True)
-            value = sum(v for v in value.values() if isinstance(v, int))
-        elif column == "site" and isinstance(value, list | tuple):
-            value = ",".join(map(str, value))
-        row[column] = value
-    if "errors_by_kind" not in row and isinstance(flat.get("errors_by_kind"), dict):
-        row["errors_by_kind"] = json.dumps(flat["errors_by_kind"], ensure_ascii=False)
-    row["details"] = json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str)
-    return row

@@ -18,7 +18,7 @@ from store_checks import row_counts, snapshot
 
 from extract.models import Article, EventRecord
 from pipelines import loader as loader_module
-from pipelines import staging
+from pipelines import lookahead, staging
 from pipelines.loader import LoadCounts, Loader
 from pipelines.rows import article_id_of, content_hash_of
 from pipelines.store_view import StoreView
@@ -91,7 +91,7 @@ def test_small_batches_read_ahead_are_checked_as_if_loaded_one_by_one(
     Pages that come back within the same look-ahead or a later one, unchanged,
     edited, or under another URL with the same text, must still be told apart
     exactly as when every batch is its own transaction."""
-    monkeypatch.setattr(loader_module, "LOOKUP_ARTICLES", 12)
+    monkeypatch.setattr(lookahead, "LOOKUP_ARTICLES", 12)
     pages = [a for a, _ in PAIRS[:40]]
     edited = pages[3].model_copy(update={"text": f"{pages[3].text} Sửa lại.", "content_hash": None})
     copied = pages[5].model_copy(
@@ -140,7 +140,7 @@ def test_large_pages_are_not_read_far_ahead(
     with 4 MB of look-ahead, no more than four 1 MB pages wait beyond the batch in hand
     (unbounded, all twenty are read before the first is loaded)."""
     if bounded:
-        monkeypatch.setattr(loader_module, "LOOKUP_CHARS", 4 * 2**20)
+        monkeypatch.setattr(lookahead, "LOOKUP_CHARS", 4 * 2**20)
     filler = f"<!-- {'x' * 2**20} -->"
     pages = [a.model_copy(update={"html": f"{a.html}{filler}"}) for a, _ in PAIRS[:20]]
     read: list[int] = []
