@@ -133,6 +133,19 @@ EVENT_TYPES = [
         "other",
         id="sports-day-is-other",
     ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế kí kết giao ước thi đua năm 2024",
+        "Sáng 8/3, Khối thi đua các sở kinh tế tổ chức hội nghị kí kết giao ước thi đua năm 2024.",
+        "signing",
+        id="older-spelling-ki",
+    ),
+    pytest.param(
+        "Cụm thi đua các trường mầm non giao ước thi đua năm học 2024 - 2025",
+        "Sáng 20/9, Cụm thi đua các trường mầm non tổ chức hội nghị giao ước thi đua năm học "
+        "2024 - 2025.",
+        "signing",
+        id="pledge-ceremony-without-ky",
+    ),
 ]
 
 
@@ -167,6 +180,18 @@ NOT_RELEVANT = [
         "Đêm nay, các tỉnh vùng núi phía Bắc có mưa rào và dông rải rác, nhiệt độ thấp nhất "
         "từ 14 đến 17 độ C.",
         id="weather",
+    ),
+    pytest.param(
+        "Ra mắt tiểu thuyết về lời hẹn của hai chị em",
+        "Nhà xuất bản vừa ra mắt cuốn tiểu thuyết kể về hai chị em ký giao ước sẽ cùng nhau trở "
+        "về quê cũ. Nhiều bạn đọc thi đua đặt mua sách ngay trong ngày đầu phát hành.",
+        id="a-pact-between-characters",
+    ),
+    pytest.param(
+        "Tập huấn nghiệp vụ thi đua, khen thưởng năm 2024",
+        "Sáng 14/3, Ban Thi đua - Khen thưởng tỉnh tổ chức hội nghị tập huấn cho cán bộ làm "
+        "công tác thi đua của các sở, ngành và các khối, cụm thi đua.",
+        id="a-training-for-every-bloc",
     ),
 ]
 
@@ -664,6 +689,14 @@ BLOCS = [
         ["Khối thi đua Mặt trận và các đoàn thể tỉnh"],
         "khối",
         id="front-and-mass-organisations",
+    ),
+    pytest.param(
+        "Khối thi đua số 4 ký kết giao ước thi đua năm 2024",
+        "Sáng 6/3, Khối thi đua số 4 tổ chức hội nghị ký kết giao ước thi đua năm 2024. Năm "
+        "2024, Khối thi đua số 4 phấn đấu 100% hồ sơ được giải quyết đúng hạn.",
+        ["Khối thi đua số 4"],
+        "khối",
+        id="name-ends-before-phan-dau",
     ),
 ]
 

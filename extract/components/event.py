@@ -38,12 +38,22 @@ _ANY_YEAR = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/]|-\d)")
 def signing_spans(text: str) -> list[tuple[int, int]]:
     """Places where the pledge is signed, not merely referred to."""
     out = []
+    blocs = bool(LEX["bloc_mention"].search(text) or LEX["role_mention"].search(text))
     for m in LEX["signing"].finditer(text):
         before = text[max(0, m.start() - 40) : m.end()]
         if LEX["signing_not"].search(before):
             continue
+        if not blocs and not LEX["emulation"].search(_sentence_around(text, m.start(), m.end())):
+            continue  # "ký giao ước" between two friends: a pact, not an emulation pledge
         out.append((m.start(), m.end()))
     return out
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) holding text[start:end]."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left : min(stops, default=len(text))]
 
 
 _SENTENCE_WORDS = 6  # shorter lines under a headline are page furniture, not the lead
@@ -67,13 +77,26 @@ def _title(doc: Doc) -> str:
     return text_of(doc)[t[0] : t[1]] if t else ""
 
 
+_GENERIC_BEFORE = re.compile(r"(?i)(?:\bcác|\bnhững|\d)\s+(?:khối\s*,\s*)?$")
+
+
+def _named_blocs(text: str) -> int:
+    """Mentions of one bloc; "các khối, cụm thi đua" (a training for all of them, a
+    province's decision) names none, so it makes no article a bloc's event."""
+    return sum(
+        1
+        for m in LEX["bloc_mention"].finditer(text)
+        if not _GENERIC_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+    )
+
+
 def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
     text = text_of(doc)
     title = _title(doc)
     lead, _ = _lead(doc)
     if not LEX["emulation"].search(text) and not LEX["role_mention"].search(text):
         return False
-    blocs = len(LEX["bloc_mention"].findall(text)) + len(LEX["role_mention"].findall(text))
+    blocs = _named_blocs(text) + len(LEX["role_mention"].findall(text))
     title_blocs = LEX["bloc_mention"].search(title) or LEX["role_mention"].search(title)
     not_event = LEX["not_event_title"].search(title or lead[:200])
     admin_act = LEX["admin_act"].search(lead)
