@@ -441,6 +441,22 @@ COUNTS = [
         None,
         id="no-number-stated",
     ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế với 10 đơn vị thành viên luôn đoàn kết.",
+        10,
+        id="voi-right-after-the-bloc",
+    ),
+    pytest.param(
+        "Toàn tỉnh hiện có 17 khối, cụm thi đua với 137 thành viên.",
+        None,
+        id="voi-after-a-province-total",
+    ),
+    pytest.param("Khối gồm UBND 9 huyện, thị xã.", 9, id="count-after-the-kind-of-unit"),
+    pytest.param(
+        "Đây là năm thứ hai Khối thi đua số 4 tỉnh Quảng Trị ký giao ước.",
+        None,
+        id="an-ordinal-is-no-count",
+    ),
 ]
 
 
@@ -507,6 +523,21 @@ MEMBERS = [
         ],
         id="portal-is-a-unit",
     ),
+    pytest.param(
+        "Khối gồm 4 đơn vị (Sở Tài chính, Sở Xây dựng, Sở Công Thương và Cục Thuế tỉnh).",
+        ["Sở Tài chính", "Sở Xây dựng", "Sở Công Thương", "Cục Thuế tỉnh"],
+        id="list-in-brackets",
+    ),
+    pytest.param(
+        "Khối gồm 12 thành viên là UBND các huyện, thị xã phía Nam của tỉnh.",
+        [],
+        id="a-class-of-units-is-no-list",
+    ),
+    pytest.param(
+        "Khối gồm 7 trường THPT thuộc Sở Giáo dục và Đào tạo.",
+        [],
+        id="the-counted-noun-described",
+    ),
 ]
 
 
@@ -540,6 +571,11 @@ def test_members_of_a_cluster(extractor) -> None:
             "Cụm gồm UBND 4 huyện: Hòa Lạc, Tân Phong, Bình Sơn và Đông Xuyên.",
             ["Hòa Lạc", "Tân Phong", "Bình Sơn", "Đông Xuyên"],
             id="counted-intro-before-a-colon",
+        ),
+        pytest.param(
+            "Cụm gồm các quận 3, 10, 11 và Bình Thạnh.",
+            ["quận 3", "quận 10", "quận 11", "Bình Thạnh"],
+            id="numbered-districts-keep-their-kind",
         ),
     ],
 )
