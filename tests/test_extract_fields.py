@@ -621,6 +621,30 @@ ROLES = [
         ["Sở Tư pháp"],
         id="elected-for-the-signed-year",
     ),
+    pytest.param(
+        "Hội nghị được tổ chức tại Sở Nội vụ (đơn vị Khối trưởng).",
+        "Sở Nội vụ",
+        [],
+        id="tai-a-unit-in-brackets",
+    ),
+    pytest.param(
+        "Tại hội nghị, Sở Y tế đã trao cờ luân phiên cho Sở Tư pháp - đơn vị Khối trưởng năm 2024.",
+        "Sở Tư pháp",
+        [],
+        id="flag-handed-to-the-new-leader",
+    ),
+    pytest.param(
+        "Sở Nội vụ giữ cương vị Khối trưởng, Sở Tư pháp đảm nhận cương vị Khối phó.",
+        "Sở Nội vụ",
+        ["Sở Tư pháp"],
+        id="cuong-vi",
+    ),
+    pytest.param(
+        "Sở Xây dựng tiếp nhận cờ luân phiên Khối trưởng năm 2024.",
+        "Sở Xây dựng",
+        [],
+        id="takes-over-the-leaders-flag",
+    ),
 ]
 
 

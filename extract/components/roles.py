@@ -24,13 +24,16 @@ from extract.unit_phrases import (
     split_units,
 )
 
+# Where the clause holding the unit begins; "tại Sở Nội vụ (đơn vị Khối trưởng)" and
+# "trao cờ cho Sở Xây dựng - đơn vị Khối trưởng" name the unit after the preposition.
 _CLAUSE_START = re.compile(
-    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s"
+    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó|tại|cho)\s"
     r"|(?i:" + fragment("leader_role") + "|" + fragment("deputy_role") + r")(?:\s+năm\s+\d{4})?"
 )
 _BEFORE_LINK = re.compile(
-    r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm|giữ\s+vai\s+trò|đảm\s+nhận(?:\s+vai\s+trò)?"
-    r"|đảm\s+nhiệm(?:\s+vai\s+trò)?|(?:giao|nhận|đảm\s+nhận)\s+nhiệm\s+vụ(?:\s+là)?)"
+    r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm|giữ\s+(?:vai\s+trò|cương\s+vị|chức)|đảm\s+nhận(?:\s+vai\s+trò|\s+cương\s+vị)?"
+    r"|đảm\s+nhiệm(?:\s+vai\s+trò|\s+cương\s+vị)?|(?:giao|nhận|đảm\s+nhận)\s+nhiệm\s+vụ(?:\s+là)?"
+    r"|(?:tiếp\s+)?nhận\s+cờ(?:\s+luân\s+phiên)?)"
     r"\s+(?:(?:hai|ba|bốn|\d)\s+)?(?:đơn\s+vị\s+|tỉnh\s+|huyện\s+|cơ\s+quan\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
     r"|\s*\(\s*(?:là\s+)?(?:đơn\s+vị\s+)?)$",
     re.IGNORECASE,
