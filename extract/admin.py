@@ -25,7 +25,7 @@ _VARIANTS = {
     "Đắk Nông": ["Đăk Nông", "Đắc Nông"],
     "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Huế"],
     "Bà Rịa - Vũng Tàu": ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Vũng Tàu"],
-    "Hồ Chí Minh": [],
+    "Hồ Chí Minh": ["HCM"],  # "TP.HCM", "TP. HCM"
     "Hòa Bình": ["Hoà Bình"],
     "Khánh Hòa": ["Khánh Hoà"],
     "Thanh Hóa": ["Thanh Hoá"],
@@ -84,7 +84,7 @@ def to_2025(name: str | None) -> str | None:
 
 
 _WORD = re.compile(r"[^\s,.;:()\[\]\"“”!?/]+")
-_PREFIX = re.compile(r"(?i)(?:tỉnh|thành\s+phố|tp\.?)\s+$")
+_PREFIX = re.compile(r"(?i)(?:(?:tỉnh|thành\s+phố|tp\.?)\s+|(?<!\w)tp\.)$")  # "TP.HCM" too
 _LONGEST = 5  # words in the longest spelling ("Bà Rịa - Vũng Tàu")
 
 
@@ -142,7 +142,7 @@ def _first_words() -> frozenset[str]:
 
 def province_named(text: str) -> str | None:
     """The province a short phrase *is* ("Gia Lai", "tỉnh Kon Tum", "TP Hồ Chí Minh")."""
-    name = re.sub(r"(?i)^(?:tỉnh|thành\s+phố|tp\.?)\s+", "", text.strip())
+    name = re.sub(r"(?i)^(?:(?:tỉnh|thành\s+phố|tp\.?)\s+|tp\.)", "", text.strip())
     return _exact_names().get(name.lower())
 
 

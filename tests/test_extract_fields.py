@@ -350,6 +350,16 @@ DATES = [
         date(2024, 3, 16),
         id="meeting-dated-late-in-a-long-report",
     ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024",
+        "Đăng ngày 15/3/2024 bởi Quản trị viên",
+        "Chiều 13/3, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua năm "
+        "2024.",
+        date(2024, 3, 13),
+        date(2024, 3, 15),
+        id="posted-by-line",
+    ),
 ]
 
 
@@ -808,6 +818,12 @@ PROVINCES = [
         None,
         "Hồ Chí Minh",
         id="tp-abbreviation",
+    ),
+    pytest.param(
+        "Chiều 12/3, Cụm thi đua số 2 TP.HCM tổ chức ký kết giao ước thi đua năm 2024.",
+        None,
+        "Hồ Chí Minh",
+        id="tp-dot-hcm",
     ),
     pytest.param(
         "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
