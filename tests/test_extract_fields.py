@@ -932,6 +932,12 @@ GOALS = [
         ],
         id="bulleted-list",
     ),
+    pytest.param(
+        "Các đơn vị giao ước thi đua xây dựng cơ quan vững mạnh toàn diện; giữ vững an ninh "
+        "trật tự trong cơ quan.",
+        ["xây dựng cơ quan vững mạnh toàn diện", "giữ vững an ninh trật tự trong cơ quan"],
+        id="giao-uoc-thi-dua-then-a-verb",
+    ),
 ]
 
 
