@@ -938,6 +938,21 @@ GOALS = [
         ["xây dựng cơ quan vững mạnh toàn diện", "giữ vững an ninh trật tự trong cơ quan"],
         id="giao-uoc-thi-dua-then-a-verb",
     ),
+    pytest.param(
+        "Các đơn vị thống nhất thực hiện 3 nội dung: Một là, hoàn thành 100% chỉ tiêu được "
+        "giao. Hai là, đẩy mạnh cải cách hành chính. Ba là, xây dựng cơ quan văn hóa.",
+        [
+            "hoàn thành 100% chỉ tiêu được giao",
+            "đẩy mạnh cải cách hành chính",
+            "xây dựng cơ quan văn hóa",
+        ],
+        id="mot-la-hai-la",
+    ),
+    pytest.param(
+        "Năm 2024, Khối đặt mục tiêu giải ngân 100% vốn đầu tư công được giao.",
+        ["giải ngân 100% vốn đầu tư công được giao"],
+        id="dat-muc-tieu",
+    ),
 ]
 
 
