@@ -768,6 +768,13 @@ BLOCS = [
         "khối",
         id="name-ends-before-phan-dau",
     ),
+    pytest.param(
+        "Khối 7 ký kết giao ước thi đua năm 2024",
+        "Sáng 6/3, các đơn vị thuộc Khối 7, tỉnh Phú Yên đã ký kết giao ước thi đua năm 2024.",
+        ["Khối 7"],
+        "khối",
+        id="numbered-short-form",
+    ),
 ]
 
 
