@@ -24,16 +24,25 @@ MAX_CHARS = 60_000
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# Look-alikes older sites and converted documents put in Vietnamese text: the Icelandic
+# eth for "Đ"/"đ" ("Ðảng", "Ðắk Lắk"), and no-break or typographic spaces between words.
+# Each maps to one character, so offsets stay those of the article.
+_LOOKALIKES = str.maketrans(
+    {"\u00d0": "Đ", "\u00f0": "đ", "\u00a0": " ", "\u202f": " ", "\u3000": " "}
+    | {chr(c): " " for c in range(0x2000, 0x200B)}
+)
 
 
 def clean_text(text: str) -> str:
-    """NFC, no control characters, one kind of newline, bounded length.
+    """NFC, no control characters or look-alike letters and spaces, one kind of newline,
+    bounded length.
 
     Every replacement keeps the length, so offsets into the cleaned text are offsets
     into the article's own text (when it was NFC already, as crawled text is).
     """
     text = unicodedata.normalize("NFC", text[: MAX_CHARS * 2])
-    text = _CONTROL.sub(" ", text).replace("\r\n", " \n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text).translate(_LOOKALIKES)
+    text = text.replace("\r\n", " \n").replace("\r", "\n")
     return text[:MAX_CHARS]
 
 

@@ -886,6 +886,19 @@ def test_regional_cluster_has_no_province(extractor) -> None:
     assert run(extractor, text).province is None
 
 
+def test_eth_for_d_and_no_break_spaces(extractor) -> None:
+    """Older sites write "Đ" as the look-alike "Ð" (U+00D0) and join words with NBSP."""
+    text = build(
+        "Sáng 11/3, Khối thi đua các cơ quan \u00d0ảng tỉnh \u00d0ắk\u00a0Lắk tổ chức ký kết "
+        "giao ước thi đua năm 2024. Ban Tổ chức Tỉnh ủy là Khối trưởng.",
+        title="Khối thi đua các cơ quan \u00d0ảng ký kết giao ước thi đua năm 2024",
+    )
+    record = run(extractor, text)
+    assert record.province == "Đắk Lắk"
+    assert record.bloc_name == "Khối thi đua các cơ quan Đảng tỉnh Đắk Lắk"
+    assert record.leader_unit == "Ban Tổ chức Tỉnh ủy"
+
+
 # --- goals ----------------------------------------------------------------------------
 
 GOALS = [
