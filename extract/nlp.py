@@ -27,10 +27,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 # Look-alikes older sites and converted documents put in Vietnamese text: the Icelandic
 # eth for "Đ"/"đ" ("Ðảng", "Ðắk Lắk"), and no-break or typographic spaces between words.
 # Each maps to one character, so offsets stay those of the article.
-_LOOKALIKES = str.maketrans(
-    {"\u00d0": "Đ", "\u00f0": "đ", "\u00a0": " ", "\u202f": " ", "\u3000": " "}
-    | {chr(c): " " for c in range(0x2000, 0x200B)}
-)
+_LOOKALIKE = re.compile(r"[\u00d0\u00f0\u00a0\u2000-\u200a\u202f\u3000]")
+_LOOKALIKE_AS = {"\u00d0": "Đ", "\u00f0": "đ"}  # the rest are spaces
 
 
 def clean_text(text: str) -> str:
@@ -41,7 +39,8 @@ def clean_text(text: str) -> str:
     into the article's own text (when it was NFC already, as crawled text is).
     """
     text = unicodedata.normalize("NFC", text[: MAX_CHARS * 2])
-    text = _CONTROL.sub(" ", text).translate(_LOOKALIKES)
+    text = _CONTROL.sub(" ", text)
+    text = _LOOKALIKE.sub(lambda m: _LOOKALIKE_AS.get(m.group(), " "), text)
     text = text.replace("\r\n", " \n").replace("\r", "\n")
     return text[:MAX_CHARS]
 
