@@ -30,6 +30,13 @@ _VARIANTS = {
     "Khánh Hòa": ["Khánh Hoà"],
     "Thanh Hóa": ["Thanh Hoá"],
 }
+# Host labels that name a province without its slug.
+_HOST_ALIASES = {
+    "tphcm": "Hồ Chí Minh",
+    "hcmc": "Hồ Chí Minh",
+    "hue": "Thừa Thiên Huế",
+    "brvt": "Bà Rịa - Vũng Tàu",
+}
 # Names that are also ordinary phrases: they count only with "tỉnh"/"thành phố" before.
 _NEEDS_PREFIX = {"Hồ Chí Minh", "Hòa Bình", "Bình Định", "Long An", "Hà Nam", "Vĩnh Long"}
 
@@ -152,15 +159,25 @@ def province_from_host(url: str | None) -> str | None:
         return None
     host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
     labels = [
-        lab
+        lab.replace("-", "")  # baria-vungtau.gov.vn
         for lab in host.split(".")
         if lab not in {"www", "gov", "vn", "com", "org", "net", "edu"}
     ]
+    for label in labels:
+        if label in _HOST_ALIASES:
+            return _HOST_ALIASES[label]
     best: tuple[int, str] | None = None
     for prov in provinces():
         slug = prov.slug
         for label in labels:
-            hit = label == slug or (len(slug) >= 6 and slug in label)
+            # A short slug ("hanam", "camau") is too common inside other words; it counts
+            # as the whole label, a provincial paper's "bao…", or a label's head
+            # ("hanoimoi").
+            hit = (
+                label in (slug, "bao" + slug)
+                or (len(slug) >= 6 and slug in label)
+                or (len(slug) >= 5 and label.startswith(slug))
+            )
             if hit and (best is None or len(slug) > best[0]):
                 best = (len(slug), prov.name)
     return best[1] if best else None

@@ -839,6 +839,24 @@ PROVINCES = [
         id="from-site-host",
     ),
     pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        "https://sokhcn.baria-vungtau.gov.vn/tin-tuc/khoi-thi-dua-ky-ket",
+        "Bà Rịa - Vũng Tàu",
+        id="hyphenated-host",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        "https://hanoimoi.vn/khoi-thi-dua-ky-ket-giao-uoc-123.html",
+        "Hà Nội",
+        id="short-slug-heading-a-papers-host",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        "https://www.tphcm.gov.vn/tin-tuc/khoi-thi-dua-ky-ket",
+        "Hồ Chí Minh",
+        id="host-alias-tphcm",
+    ),
+    pytest.param(
         "Chiều 12/3, Khối thi đua các cơ quan nội chính tỉnh Thừa Thiên Huế tổ chức ký kết giao "
         "ước thi đua năm 2024.",
         "https://tintuc.example.vn/khoi-thi-dua-ky-ket",
