@@ -53,7 +53,9 @@ def looks_like_unit(name: str) -> bool:
         return False
     if LEX["unit_head"].match(name):
         return True
-    return name[0].isupper() and not re.match(r"(?i)(?:khối|cụm|đơn vị|hội nghị)\b", name)
+    return name[0].isupper() and not re.match(
+        r"(?i)(?:khối|cụm|đơn vị|hội nghị|(?:năm|ngày|tháng)\s+(?:\d|nay|qua|tới))\b", name
+    )  # "Năm 2024, Khối trưởng là …": a time, not a unit
 
 
 def clean_unit(raw: str) -> str:

@@ -655,6 +655,25 @@ ROLES = [
         [],
         id="takes-over-the-leaders-flag",
     ),
+    pytest.param(
+        "Khối trưởng Khối thi đua các sở kinh tế năm 2024 là Sở Tài chính, Khối phó là Sở Xây "
+        "dựng.",
+        "Sở Tài chính",
+        ["Sở Xây dựng"],
+        id="bloc-name-between-role-and-unit",
+    ),
+    pytest.param(
+        "Năm 2024, Khối trưởng là Sở Tài chính, Khối phó là Sở Xây dựng.",
+        "Sở Tài chính",
+        ["Sở Xây dựng"],
+        id="year-then-role-la-unit",
+    ),
+    pytest.param(
+        "Sở Y tế là Khối trưởng năm 2023 đã bàn giao cho Sở Tài chính làm Khối trưởng năm 2024.",
+        "Sở Tài chính",
+        [],
+        id="the-role-held-for-the-events-year",
+    ),
 ]
 
 
