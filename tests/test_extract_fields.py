@@ -134,6 +134,20 @@ EVENT_TYPES = [
         id="sports-day-is-other",
     ),
     pytest.param(
+        "Khối thi đua các cơ quan Đảng tổ chức giải bóng chuyền chào mừng năm mới",
+        "Sáng 4/2, Khối thi đua các cơ quan Đảng tỉnh khai mạc giải bóng chuyền hơi với sự tham "
+        "gia của 10 đội. Chiều cùng ngày, ban tổ chức bế mạc, tổng kết và trao giải.",
+        "other",
+        id="a-tournament-rounded-up-is-still-other",
+    ),
+    pytest.param(
+        "Khối thi đua các doanh nghiệp thăm, tặng quà gia đình chính sách",
+        "Ngày 24/7, Khối thi đua các doanh nghiệp tỉnh tổ chức thăm, tặng quà các gia đình chính "
+        "sách nhân Ngày Thương binh - Liệt sĩ.",
+        "other",
+        id="a-charity-visit-is-other",
+    ),
+    pytest.param(
         "Khối thi đua các sở kinh tế kí kết giao ước thi đua năm 2024",
         "Sáng 8/3, Khối thi đua các sở kinh tế tổ chức hội nghị kí kết giao ước thi đua năm 2024.",
         "signing",
@@ -420,6 +434,13 @@ YEARS = [
         "thông 2018.",
         2024,
         id="school-year-takes-its-first-year",
+    ),
+    pytest.param(
+        "Khối thi đua các doanh nghiệp tổ chức giải bóng chuyền hơi",
+        "Sáng 10/3, Khối thi đua các doanh nghiệp tổ chức giải bóng chuyền hơi chào mừng Ngày "
+        "Quốc tế Phụ nữ.",
+        2024,
+        id="no-year-stated-takes-the-year-it-is-held",
     ),
 ]
 

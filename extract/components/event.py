@@ -196,5 +196,10 @@ def event_component(doc: Doc) -> Doc:
     kind, span = _event_type(doc, signings)
     put(doc, "event_type", kind, [span] if span else [])
     year, yspan = _year(doc, kind)
+    published = doc._.layout.published
+    if year is None and kind != "review" and published:
+        # A sports day or a launch "chào mừng Quốc khánh" names no year: it concerns the
+        # year it is held in. (A review names the year it looks back on, or leaves it open.)
+        year, yspan = published.value.year, (published.spans[:1] or [None])[0]
     put(doc, "year", year, [yspan] if yspan else [])
     return doc
