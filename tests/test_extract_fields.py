@@ -569,6 +569,23 @@ MEMBERS = [
         [],
         id="the-counted-noun-described",
     ),
+    pytest.param(
+        "Khối gồm các thành viên: Sở Tài chính (Khối trưởng), Sở Xây dựng (Khối phó), Sở Công "
+        "Thương, Cục Thuế tỉnh.",
+        ["Sở Tài chính", "Sở Xây dựng", "Sở Công Thương", "Cục Thuế tỉnh"],
+        id="roles-noted-in-brackets-inside-the-list",
+    ),
+    pytest.param(
+        "Khối gồm: Công ty Điện lực tỉnh, Viễn thông tỉnh, Agribank chi nhánh tỉnh, BIDV chi "
+        "nhánh tỉnh.",
+        [
+            "Công ty Điện lực tỉnh",
+            "Viễn thông tỉnh",
+            "Agribank chi nhánh tỉnh",
+            "BIDV chi nhánh tỉnh",
+        ],
+        id="banks-named-by-brand",
+    ),
 ]
 
 

@@ -134,8 +134,18 @@ def _bulleted(text: str, start: int) -> tuple[str, int] | None:
     return ("; ".join(items), pos) if len(items) >= 2 else None
 
 
+# "Sở Công Thương (Khối trưởng), Sở Xây dựng (Khối phó), …": a role noted in brackets
+# inside a list does not close it.
+_ROLE_IN_BRACKETS = re.compile(
+    rf"\(\s*(?:đơn\s+vị\s+)?(?:{fragment('leader_role')}|{fragment('deputy_role')})"
+    r"(?:\s+năm\s+\d{4})?\s*\)",
+    re.IGNORECASE,
+)
+
+
 def _list_end(text: str, start: int) -> int:
     window = text[start : start + 1500]
+    window = _ROLE_IN_BRACKETS.sub(lambda m: " " * len(m.group()), window)
     m = LEX["list_stop"].search(window)
     return start + (m.start() if m else len(window))
 
