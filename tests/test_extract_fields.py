@@ -1048,6 +1048,27 @@ GOALS = [
         ["giải ngân 100% vốn đầu tư công được giao"],
         id="dat-muc-tieu",
     ),
+    pytest.param(
+        "Theo nội dung giao ước, mỗi đơn vị phải giải ngân 100% vốn đầu tư công được giao.",
+        ["giải ngân 100% vốn đầu tư công được giao"],
+        id="theo-noi-dung-giao-uoc",
+    ),
+    pytest.param(
+        "Các đơn vị cùng nhau thi đua hoàn thành 100% chỉ tiêu được giao.",
+        ["hoàn thành 100% chỉ tiêu được giao"],
+        id="units-thi-dua-then-a-verb",
+    ),
+    pytest.param(
+        "Theo đó, các đơn vị sẽ tập trung đẩy mạnh cải cách hành chính; xây dựng cơ quan văn hóa.",
+        ["đẩy mạnh cải cách hành chính", "xây dựng cơ quan văn hóa"],
+        id="se-tap-trung",
+    ),
+    pytest.param(
+        "Cụ thể, các đơn vị giao ước:\n+ Đẩy mạnh cải cách hành chính;\n+ Xây dựng cơ quan văn "
+        "hóa.",
+        ["đẩy mạnh cải cách hành chính", "xây dựng cơ quan văn hóa"],
+        id="plus-bullets",
+    ),
 ]
 
 
