@@ -207,6 +207,13 @@ NOT_RELEVANT = [
         "công tác thi đua của các sở, ngành và các khối, cụm thi đua.",
         id="a-training-for-every-bloc",
     ),
+    pytest.param(
+        "Sở Y tế kỷ niệm 69 năm Ngày Thầy thuốc Việt Nam",
+        "Sáng 27/2, Sở Y tế tổ chức lễ kỷ niệm 69 năm Ngày Thầy thuốc Việt Nam. Dự buổi lễ có "
+        "lãnh đạo UBND tỉnh và đại diện các bệnh viện. Năm qua, ngành y tế đã hoàn thành tốt "
+        "nhiệm vụ. Năm 2024, Sở Y tế là Khối trưởng Khối thi đua Văn hóa - Xã hội.",
+        id="an-agency-event-naming-its-bloc-in-passing",
+    ),
 ]
 
 

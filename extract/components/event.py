@@ -112,7 +112,11 @@ def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
     event_cue = (
         LEX["review"].search(lead) or LEX["launch"].search(lead) or LEX["meeting"].search(lead)
     )
-    if blocs and event_cue and not (admin_act and LEX["not_event_title"].search(lead)):
+    # Under a headline, the bloc is the story's subject only when the headline or lead
+    # names it: an agency's anniversary that mentions in passing that it leads its bloc
+    # is not. (A text cut from its page, with no headline, may name it later.)
+    subject = not title or title_blocs or _named_blocs(lead) or LEX["role_mention"].search(lead)
+    if blocs and subject and event_cue and not (admin_act and LEX["not_event_title"].search(lead)):
         return True
     launch = LEX["launch"].search(title) or LEX["launch"].search(lead)
     return bool(launch and LEX["emulation"].search(lead) and not admin_act)
