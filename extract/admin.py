@@ -25,10 +25,17 @@ _VARIANTS = {
     "Đắk Nông": ["Đăk Nông", "Đắc Nông"],
     "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Huế"],
     "Bà Rịa - Vũng Tàu": ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Vũng Tàu"],
-    "Hồ Chí Minh": [],
+    "Hồ Chí Minh": ["HCM"],  # "TP.HCM", "TP. HCM"
     "Hòa Bình": ["Hoà Bình"],
     "Khánh Hòa": ["Khánh Hoà"],
     "Thanh Hóa": ["Thanh Hoá"],
+}
+# Host labels that name a province without its slug.
+_HOST_ALIASES = {
+    "tphcm": "Hồ Chí Minh",
+    "hcmc": "Hồ Chí Minh",
+    "hue": "Thừa Thiên Huế",
+    "brvt": "Bà Rịa - Vũng Tàu",
 }
 # Names that are also ordinary phrases: they count only with "tỉnh"/"thành phố" before.
 _NEEDS_PREFIX = {"Hồ Chí Minh", "Hòa Bình", "Bình Định", "Long An", "Hà Nam", "Vĩnh Long"}
@@ -84,7 +91,7 @@ def to_2025(name: str | None) -> str | None:
 
 
 _WORD = re.compile(r"[^\s,.;:()\[\]\"“”!?/]+")
-_PREFIX = re.compile(r"(?i)(?:tỉnh|thành\s+phố|tp\.?)\s+$")
+_PREFIX = re.compile(r"(?i)(?:(?:tỉnh|thành\s+phố|tp\.?)\s+|(?<!\w)tp\.)$")  # "TP.HCM" too
 _LONGEST = 5  # words in the longest spelling ("Bà Rịa - Vũng Tàu")
 
 
@@ -142,7 +149,7 @@ def _first_words() -> frozenset[str]:
 
 def province_named(text: str) -> str | None:
     """The province a short phrase *is* ("Gia Lai", "tỉnh Kon Tum", "TP Hồ Chí Minh")."""
-    name = re.sub(r"(?i)^(?:tỉnh|thành\s+phố|tp\.?)\s+", "", text.strip())
+    name = re.sub(r"(?i)^(?:(?:tỉnh|thành\s+phố|tp\.?)\s+|tp\.)", "", text.strip())
     return _exact_names().get(name.lower())
 
 
@@ -152,15 +159,25 @@ def province_from_host(url: str | None) -> str | None:
         return None
     host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
     labels = [
-        lab
+        lab.replace("-", "")  # baria-vungtau.gov.vn
         for lab in host.split(".")
         if lab not in {"www", "gov", "vn", "com", "org", "net", "edu"}
     ]
+    for label in labels:
+        if label in _HOST_ALIASES:
+            return _HOST_ALIASES[label]
     best: tuple[int, str] | None = None
     for prov in provinces():
         slug = prov.slug
         for label in labels:
-            hit = label == slug or (len(slug) >= 6 and slug in label)
+            # A short slug ("hanam", "camau") is too common inside other words; it counts
+            # as the whole label, a provincial paper's "bao…", or a label's head
+            # ("hanoimoi").
+            hit = (
+                label in (slug, "bao" + slug)
+                or (len(slug) >= 6 and slug in label)
+                or (len(slug) >= 5 and label.startswith(slug))
+            )
             if hit and (best is None or len(slug) > best[0]):
                 best = (len(slug), prov.name)
     return best[1] if best else None

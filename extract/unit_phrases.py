@@ -53,7 +53,9 @@ def looks_like_unit(name: str) -> bool:
         return False
     if LEX["unit_head"].match(name):
         return True
-    return name[0].isupper() and not re.match(r"(?i)(?:khối|cụm|đơn vị|hội nghị)\b", name)
+    return name[0].isupper() and not re.match(
+        r"(?i)(?:khối|cụm|đơn vị|hội nghị|(?:năm|ngày|tháng)\s+(?:\d|nay|qua|tới))\b", name
+    )  # "Năm 2024, Khối trưởng là …": a time, not a unit
 
 
 def clean_unit(raw: str) -> str:
@@ -83,8 +85,21 @@ def strip_role_note(item: str) -> str:
     return _ROLE_NOTE.sub("", item).strip(" ,;:.–—-")
 
 
+def _localities(kind: str, names: str) -> list[str]:
+    """'quận', '3, 10, 11 và Phú Nhuận' → 'quận 3', 'quận 10', 'quận 11', 'Phú Nhuận'.
+
+    The kind is written once before the list; a bare number is no name ("quận 10" is),
+    so numbered districts and wards keep it.
+    """
+    parts = re.split(r"\s*,\s*|\s+và\s+", names)
+    return [f"{kind} {p}" if i == 0 or p.isdigit() else p for i, p in enumerate(parts) if p]
+
+
 def split_units(chunk: str) -> list[str]:
     chunk = _COUNTED_INTRO.sub("", chunk.strip())
+    several = _LOCALITIES.match(chunk)
+    if several and ";" not in chunk and not _SPLIT_HEAD.search(chunk):
+        return _localities(several["kind"], several["names"])  # "các quận 3, 10 và Phú Nhuận"
     parts = [p.strip() for p in re.split(r"\s*;\s*", chunk) if p.strip()]
     if len(parts) == 1:
         pieces = [p.strip() for p in re.split(r"\s*,\s*", chunk.strip()) if p.strip()]
@@ -109,8 +124,7 @@ def split_units(chunk: str) -> list[str]:
         for piece in _SPLIT_HEAD_CI.split(item):
             several = _LOCALITIES.match(piece.strip())
             if several:
-                names = re.split(r"\s*,\s*|\s+và\s+", several["names"])
-                final.extend([f"{several['kind']} {names[0]}", *names[1:]])
+                final.extend(_localities(several["kind"], several["names"]))
             elif piece.strip():
                 final.append(piece)
     return final

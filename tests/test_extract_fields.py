@@ -133,6 +133,33 @@ EVENT_TYPES = [
         "other",
         id="sports-day-is-other",
     ),
+    pytest.param(
+        "Khối thi đua các cơ quan Đảng tổ chức giải bóng chuyền chào mừng năm mới",
+        "Sáng 4/2, Khối thi đua các cơ quan Đảng tỉnh khai mạc giải bóng chuyền hơi với sự tham "
+        "gia của 10 đội. Chiều cùng ngày, ban tổ chức bế mạc, tổng kết và trao giải.",
+        "other",
+        id="a-tournament-rounded-up-is-still-other",
+    ),
+    pytest.param(
+        "Khối thi đua các doanh nghiệp thăm, tặng quà gia đình chính sách",
+        "Ngày 24/7, Khối thi đua các doanh nghiệp tỉnh tổ chức thăm, tặng quà các gia đình chính "
+        "sách nhân Ngày Thương binh - Liệt sĩ.",
+        "other",
+        id="a-charity-visit-is-other",
+    ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế kí kết giao ước thi đua năm 2024",
+        "Sáng 8/3, Khối thi đua các sở kinh tế tổ chức hội nghị kí kết giao ước thi đua năm 2024.",
+        "signing",
+        id="older-spelling-ki",
+    ),
+    pytest.param(
+        "Cụm thi đua các trường mầm non giao ước thi đua năm học 2024 - 2025",
+        "Sáng 20/9, Cụm thi đua các trường mầm non tổ chức hội nghị giao ước thi đua năm học "
+        "2024 - 2025.",
+        "signing",
+        id="pledge-ceremony-without-ky",
+    ),
 ]
 
 
@@ -167,6 +194,25 @@ NOT_RELEVANT = [
         "Đêm nay, các tỉnh vùng núi phía Bắc có mưa rào và dông rải rác, nhiệt độ thấp nhất "
         "từ 14 đến 17 độ C.",
         id="weather",
+    ),
+    pytest.param(
+        "Ra mắt tiểu thuyết về lời hẹn của hai chị em",
+        "Nhà xuất bản vừa ra mắt cuốn tiểu thuyết kể về hai chị em ký giao ước sẽ cùng nhau trở "
+        "về quê cũ. Nhiều bạn đọc thi đua đặt mua sách ngay trong ngày đầu phát hành.",
+        id="a-pact-between-characters",
+    ),
+    pytest.param(
+        "Tập huấn nghiệp vụ thi đua, khen thưởng năm 2024",
+        "Sáng 14/3, Ban Thi đua - Khen thưởng tỉnh tổ chức hội nghị tập huấn cho cán bộ làm "
+        "công tác thi đua của các sở, ngành và các khối, cụm thi đua.",
+        id="a-training-for-every-bloc",
+    ),
+    pytest.param(
+        "Sở Y tế kỷ niệm 69 năm Ngày Thầy thuốc Việt Nam",
+        "Sáng 27/2, Sở Y tế tổ chức lễ kỷ niệm 69 năm Ngày Thầy thuốc Việt Nam. Dự buổi lễ có "
+        "lãnh đạo UBND tỉnh và đại diện các bệnh viện. Năm qua, ngành y tế đã hoàn thành tốt "
+        "nhiệm vụ. Năm 2024, Sở Y tế là Khối trưởng Khối thi đua Văn hóa - Xã hội.",
+        id="an-agency-event-naming-its-bloc-in-passing",
     ),
 ]
 
@@ -325,6 +371,16 @@ DATES = [
         date(2024, 3, 16),
         id="meeting-dated-late-in-a-long-report",
     ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024",
+        "Đăng ngày 15/3/2024 bởi Quản trị viên",
+        "Chiều 13/3, Khối thi đua các sở kinh tế tổ chức hội nghị ký kết giao ước thi đua năm "
+        "2024.",
+        date(2024, 3, 13),
+        date(2024, 3, 15),
+        id="posted-by-line",
+    ),
 ]
 
 
@@ -386,6 +442,13 @@ YEARS = [
         2024,
         id="school-year-takes-its-first-year",
     ),
+    pytest.param(
+        "Khối thi đua các doanh nghiệp tổ chức giải bóng chuyền hơi",
+        "Sáng 10/3, Khối thi đua các doanh nghiệp tổ chức giải bóng chuyền hơi chào mừng Ngày "
+        "Quốc tế Phụ nữ.",
+        2024,
+        id="no-year-stated-takes-the-year-it-is-held",
+    ),
 ]
 
 
@@ -415,6 +478,22 @@ COUNTS = [
         "Các đơn vị ký giao ước gồm Sở Tài chính, Sở Xây dựng và Sở Công Thương.",
         None,
         id="no-number-stated",
+    ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế với 10 đơn vị thành viên luôn đoàn kết.",
+        10,
+        id="voi-right-after-the-bloc",
+    ),
+    pytest.param(
+        "Toàn tỉnh hiện có 17 khối, cụm thi đua với 137 thành viên.",
+        None,
+        id="voi-after-a-province-total",
+    ),
+    pytest.param("Khối gồm UBND 9 huyện, thị xã.", 9, id="count-after-the-kind-of-unit"),
+    pytest.param(
+        "Đây là năm thứ hai Khối thi đua số 4 tỉnh Quảng Trị ký giao ước.",
+        None,
+        id="an-ordinal-is-no-count",
     ),
 ]
 
@@ -482,6 +561,38 @@ MEMBERS = [
         ],
         id="portal-is-a-unit",
     ),
+    pytest.param(
+        "Khối gồm 4 đơn vị (Sở Tài chính, Sở Xây dựng, Sở Công Thương và Cục Thuế tỉnh).",
+        ["Sở Tài chính", "Sở Xây dựng", "Sở Công Thương", "Cục Thuế tỉnh"],
+        id="list-in-brackets",
+    ),
+    pytest.param(
+        "Khối gồm 12 thành viên là UBND các huyện, thị xã phía Nam của tỉnh.",
+        [],
+        id="a-class-of-units-is-no-list",
+    ),
+    pytest.param(
+        "Khối gồm 7 trường THPT thuộc Sở Giáo dục và Đào tạo.",
+        [],
+        id="the-counted-noun-described",
+    ),
+    pytest.param(
+        "Khối gồm các thành viên: Sở Tài chính (Khối trưởng), Sở Xây dựng (Khối phó), Sở Công "
+        "Thương, Cục Thuế tỉnh.",
+        ["Sở Tài chính", "Sở Xây dựng", "Sở Công Thương", "Cục Thuế tỉnh"],
+        id="roles-noted-in-brackets-inside-the-list",
+    ),
+    pytest.param(
+        "Khối gồm: Công ty Điện lực tỉnh, Viễn thông tỉnh, Agribank chi nhánh tỉnh, BIDV chi "
+        "nhánh tỉnh.",
+        [
+            "Công ty Điện lực tỉnh",
+            "Viễn thông tỉnh",
+            "Agribank chi nhánh tỉnh",
+            "BIDV chi nhánh tỉnh",
+        ],
+        id="banks-named-by-brand",
+    ),
 ]
 
 
@@ -515,6 +626,11 @@ def test_members_of_a_cluster(extractor) -> None:
             "Cụm gồm UBND 4 huyện: Hòa Lạc, Tân Phong, Bình Sơn và Đông Xuyên.",
             ["Hòa Lạc", "Tân Phong", "Bình Sơn", "Đông Xuyên"],
             id="counted-intro-before-a-colon",
+        ),
+        pytest.param(
+            "Cụm gồm các quận 3, 10, 11 và Bình Thạnh.",
+            ["quận 3", "quận 10", "quận 11", "Bình Thạnh"],
+            id="numbered-districts-keep-their-kind",
         ),
     ],
 )
@@ -559,6 +675,49 @@ ROLES = [
         "Sở Giáo dục và Đào tạo",
         ["Sở Tư pháp"],
         id="elected-for-the-signed-year",
+    ),
+    pytest.param(
+        "Hội nghị được tổ chức tại Sở Nội vụ (đơn vị Khối trưởng).",
+        "Sở Nội vụ",
+        [],
+        id="tai-a-unit-in-brackets",
+    ),
+    pytest.param(
+        "Tại hội nghị, Sở Y tế đã trao cờ luân phiên cho Sở Tư pháp - đơn vị Khối trưởng năm 2024.",
+        "Sở Tư pháp",
+        [],
+        id="flag-handed-to-the-new-leader",
+    ),
+    pytest.param(
+        "Sở Nội vụ giữ cương vị Khối trưởng, Sở Tư pháp đảm nhận cương vị Khối phó.",
+        "Sở Nội vụ",
+        ["Sở Tư pháp"],
+        id="cuong-vi",
+    ),
+    pytest.param(
+        "Sở Xây dựng tiếp nhận cờ luân phiên Khối trưởng năm 2024.",
+        "Sở Xây dựng",
+        [],
+        id="takes-over-the-leaders-flag",
+    ),
+    pytest.param(
+        "Khối trưởng Khối thi đua các sở kinh tế năm 2024 là Sở Tài chính, Khối phó là Sở Xây "
+        "dựng.",
+        "Sở Tài chính",
+        ["Sở Xây dựng"],
+        id="bloc-name-between-role-and-unit",
+    ),
+    pytest.param(
+        "Năm 2024, Khối trưởng là Sở Tài chính, Khối phó là Sở Xây dựng.",
+        "Sở Tài chính",
+        ["Sở Xây dựng"],
+        id="year-then-role-la-unit",
+    ),
+    pytest.param(
+        "Sở Y tế là Khối trưởng năm 2023 đã bàn giao cho Sở Tài chính làm Khối trưởng năm 2024.",
+        "Sở Tài chính",
+        [],
+        id="the-role-held-for-the-events-year",
     ),
 ]
 
@@ -665,6 +824,21 @@ BLOCS = [
         "khối",
         id="front-and-mass-organisations",
     ),
+    pytest.param(
+        "Khối thi đua số 4 ký kết giao ước thi đua năm 2024",
+        "Sáng 6/3, Khối thi đua số 4 tổ chức hội nghị ký kết giao ước thi đua năm 2024. Năm "
+        "2024, Khối thi đua số 4 phấn đấu 100% hồ sơ được giải quyết đúng hạn.",
+        ["Khối thi đua số 4"],
+        "khối",
+        id="name-ends-before-phan-dau",
+    ),
+    pytest.param(
+        "Khối 7 ký kết giao ước thi đua năm 2024",
+        "Sáng 6/3, các đơn vị thuộc Khối 7, tỉnh Phú Yên đã ký kết giao ước thi đua năm 2024.",
+        ["Khối 7"],
+        "khối",
+        id="numbered-short-form",
+    ),
 ]
 
 
@@ -717,10 +891,34 @@ PROVINCES = [
         id="tp-abbreviation",
     ),
     pytest.param(
+        "Chiều 12/3, Cụm thi đua số 2 TP.HCM tổ chức ký kết giao ước thi đua năm 2024.",
+        None,
+        "Hồ Chí Minh",
+        id="tp-dot-hcm",
+    ),
+    pytest.param(
         "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
         "https://snv.nghean.gov.vn/tin-tuc/khoi-thi-dua-ky-ket-giao-uoc-2024",
         "Nghệ An",
         id="from-site-host",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        "https://sokhcn.baria-vungtau.gov.vn/tin-tuc/khoi-thi-dua-ky-ket",
+        "Bà Rịa - Vũng Tàu",
+        id="hyphenated-host",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        "https://hanoimoi.vn/khoi-thi-dua-ky-ket-giao-uoc-123.html",
+        "Hà Nội",
+        id="short-slug-heading-a-papers-host",
+    ),
+    pytest.param(
+        "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
+        "https://www.tphcm.gov.vn/tin-tuc/khoi-thi-dua-ky-ket",
+        "Hồ Chí Minh",
+        id="host-alias-tphcm",
     ),
     pytest.param(
         "Chiều 12/3, Khối thi đua các cơ quan nội chính tỉnh Thừa Thiên Huế tổ chức ký kết giao "
@@ -768,6 +966,19 @@ def test_regional_cluster_has_no_province(extractor) -> None:
         title="Cụm thi đua các tỉnh miền núi phía Bắc ký kết giao ước thi đua năm 2024",
     )
     assert run(extractor, text).province is None
+
+
+def test_eth_for_d_and_no_break_spaces(extractor) -> None:
+    """Older sites write "Đ" as the look-alike "Ð" (U+00D0) and join words with NBSP."""
+    text = build(
+        "Sáng 11/3, Khối thi đua các cơ quan \u00d0ảng tỉnh \u00d0ắk\u00a0Lắk tổ chức ký kết "
+        "giao ước thi đua năm 2024. Ban Tổ chức Tỉnh ủy là Khối trưởng.",
+        title="Khối thi đua các cơ quan \u00d0ảng ký kết giao ước thi đua năm 2024",
+    )
+    record = run(extractor, text)
+    assert record.province == "Đắk Lắk"
+    assert record.bloc_name == "Khối thi đua các cơ quan Đảng tỉnh Đắk Lắk"
+    assert record.leader_unit == "Ban Tổ chức Tỉnh ủy"
 
 
 # --- goals ----------------------------------------------------------------------------
@@ -822,6 +1033,48 @@ GOALS = [
             "hoạt động văn hóa, thể thao",
         ],
         id="bulleted-list",
+    ),
+    pytest.param(
+        "Các đơn vị giao ước thi đua xây dựng cơ quan vững mạnh toàn diện; giữ vững an ninh "
+        "trật tự trong cơ quan.",
+        ["xây dựng cơ quan vững mạnh toàn diện", "giữ vững an ninh trật tự trong cơ quan"],
+        id="giao-uoc-thi-dua-then-a-verb",
+    ),
+    pytest.param(
+        "Các đơn vị thống nhất thực hiện 3 nội dung: Một là, hoàn thành 100% chỉ tiêu được "
+        "giao. Hai là, đẩy mạnh cải cách hành chính. Ba là, xây dựng cơ quan văn hóa.",
+        [
+            "hoàn thành 100% chỉ tiêu được giao",
+            "đẩy mạnh cải cách hành chính",
+            "xây dựng cơ quan văn hóa",
+        ],
+        id="mot-la-hai-la",
+    ),
+    pytest.param(
+        "Năm 2024, Khối đặt mục tiêu giải ngân 100% vốn đầu tư công được giao.",
+        ["giải ngân 100% vốn đầu tư công được giao"],
+        id="dat-muc-tieu",
+    ),
+    pytest.param(
+        "Theo nội dung giao ước, mỗi đơn vị phải giải ngân 100% vốn đầu tư công được giao.",
+        ["giải ngân 100% vốn đầu tư công được giao"],
+        id="theo-noi-dung-giao-uoc",
+    ),
+    pytest.param(
+        "Các đơn vị cùng nhau thi đua hoàn thành 100% chỉ tiêu được giao.",
+        ["hoàn thành 100% chỉ tiêu được giao"],
+        id="units-thi-dua-then-a-verb",
+    ),
+    pytest.param(
+        "Theo đó, các đơn vị sẽ tập trung đẩy mạnh cải cách hành chính; xây dựng cơ quan văn hóa.",
+        ["đẩy mạnh cải cách hành chính", "xây dựng cơ quan văn hóa"],
+        id="se-tap-trung",
+    ),
+    pytest.param(
+        "Cụ thể, các đơn vị giao ước:\n+ Đẩy mạnh cải cách hành chính;\n+ Xây dựng cơ quan văn "
+        "hóa.",
+        ["đẩy mạnh cải cách hành chính", "xây dựng cơ quan văn hóa"],
+        id="plus-bullets",
     ),
 ]
 

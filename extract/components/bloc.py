@@ -28,12 +28,17 @@ _NOT_NAME_BEFORE = re.compile(
 )
 _PHRASE_END = re.compile(r"[.;:()\[\]\"“”\n]|\s{2,}|\s[-–—]\s(?=\S+\s+(?:đơn\s+vị|khối|cụm))")
 # A capital after a comma starts a new phrase, except the sectors a bloc is named after
-# ("Khối các cơ quan Đảng, Mặt trận, đoàn thể tỉnh").
+# ("Khối các cơ quan Đảng, Mặt trận, đoàn thể tỉnh"); so does ", tỉnh Phú Yên" (where the
+# bloc is, not part of its name).
 _COMMA_BREAK = re.compile(
     r",\s*(?=(?!Mặt\s+trận|Đoàn\s+thể|Đảng\b)[A-ZĐÂÊÔƠƯ][a-zà-ỹđ]|\d"
-    r"|(?:tại|ngày|sáng|chiều|năm)\b)"
+    r"|(?:tại|ngày|sáng|chiều|năm)\b|(?:tỉnh|thành\s+phố)\s+[A-ZĐ])"
 )
 _MAX_WORDS = 22
+_SHORT_NUMBER = re.compile(
+    r"\s+(?:số\s+)?\d{1,2}\b(?!\s*(?:[/.,-]\s*\d|" + fragment("member_noun") + r"\b))",
+    re.IGNORECASE,
+)
 _NAME_STOP = re.compile(r"\s(?:" + fragment("bloc_name_stop") + ")", re.IGNORECASE)
 
 
@@ -88,8 +93,10 @@ def mentions(text: str) -> list[BlocMention]:
         end = _name_end(text, rest, min(len(text), rest + 250))
         if not td:
             first = text[rest:end].split()[:1]
-            # "Khối Văn xã", "Khối Mặt trận": a short form needs a capitalised name.
-            if lower_head or not first or not first[0][0].isupper():
+            # "Khối Văn xã", "Khối Mặt trận": a short form needs a capitalised name, or
+            # a number ("Khối 7", "Cụm số 3") that counts no units.
+            numbered = _SHORT_NUMBER.match(text, rest)
+            if lower_head or not first or not (first[0][0].isupper() or numbered):
                 continue
         kind = "khối" if m.group(1).lower() == "khối" else "cụm"
         out.append(BlocMention(m.start(), end, kind, bool(td)))

@@ -38,12 +38,22 @@ _ANY_YEAR = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/]|-\d)")
 def signing_spans(text: str) -> list[tuple[int, int]]:
     """Places where the pledge is signed, not merely referred to."""
     out = []
+    blocs = bool(LEX["bloc_mention"].search(text) or LEX["role_mention"].search(text))
     for m in LEX["signing"].finditer(text):
         before = text[max(0, m.start() - 40) : m.end()]
         if LEX["signing_not"].search(before):
             continue
+        if not blocs and not LEX["emulation"].search(_sentence_around(text, m.start(), m.end())):
+            continue  # "ký giao ước" between two friends: a pact, not an emulation pledge
         out.append((m.start(), m.end()))
     return out
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) holding text[start:end]."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left : min(stops, default=len(text))]
 
 
 _SENTENCE_WORDS = 6  # shorter lines under a headline are page furniture, not the lead
@@ -67,13 +77,26 @@ def _title(doc: Doc) -> str:
     return text_of(doc)[t[0] : t[1]] if t else ""
 
 
+_GENERIC_BEFORE = re.compile(r"(?i)(?:\bcác|\bnhững|\d)\s+(?:khối\s*,\s*)?$")
+
+
+def _named_blocs(text: str) -> int:
+    """Mentions of one bloc; "các khối, cụm thi đua" (a training for all of them, a
+    province's decision) names none, so it makes no article a bloc's event."""
+    return sum(
+        1
+        for m in LEX["bloc_mention"].finditer(text)
+        if not _GENERIC_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+    )
+
+
 def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
     text = text_of(doc)
     title = _title(doc)
     lead, _ = _lead(doc)
     if not LEX["emulation"].search(text) and not LEX["role_mention"].search(text):
         return False
-    blocs = len(LEX["bloc_mention"].findall(text)) + len(LEX["role_mention"].findall(text))
+    blocs = _named_blocs(text) + len(LEX["role_mention"].findall(text))
     title_blocs = LEX["bloc_mention"].search(title) or LEX["role_mention"].search(title)
     not_event = LEX["not_event_title"].search(title or lead[:200])
     admin_act = LEX["admin_act"].search(lead)
@@ -89,7 +112,11 @@ def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
     event_cue = (
         LEX["review"].search(lead) or LEX["launch"].search(lead) or LEX["meeting"].search(lead)
     )
-    if blocs and event_cue and not (admin_act and LEX["not_event_title"].search(lead)):
+    # Under a headline, the bloc is the story's subject only when the headline or lead
+    # names it: an agency's anniversary that mentions in passing that it leads its bloc
+    # is not. (A text cut from its page, with no headline, may name it later.)
+    subject = not title or title_blocs or _named_blocs(lead) or LEX["role_mention"].search(lead)
+    if blocs and subject and event_cue and not (admin_act and LEX["not_event_title"].search(lead)):
         return True
     launch = LEX["launch"].search(title) or LEX["launch"].search(lead)
     return bool(launch and LEX["emulation"].search(lead) and not admin_act)
@@ -173,5 +200,10 @@ def event_component(doc: Doc) -> Doc:
     kind, span = _event_type(doc, signings)
     put(doc, "event_type", kind, [span] if span else [])
     year, yspan = _year(doc, kind)
+    published = doc._.layout.published
+    if year is None and kind != "review" and published:
+        # A sports day or a launch "chào mừng Quốc khánh" names no year: it concerns the
+        # year it is held in. (A review names the year it looks back on, or leaves it open.)
+        year, yspan = published.value.year, (published.spans[:1] or [None])[0]
     put(doc, "year", year, [yspan] if yspan else [])
     return doc

@@ -128,6 +128,8 @@ def _split(text: str, offset: int) -> list[tuple[int, int]]:
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1  # "…nội dung: Một là, …": the lead-in words follow the space
     piece = text[start:end]
     lead = LEX["goal_lead_strip"].match(piece)
     while lead and lead.end() > 0:
@@ -135,7 +137,7 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
         piece = text[start:end]
         lead = LEX["goal_lead_strip"].match(piece)
     # Trim spaces and punctuation at both ends.
-    while start < end and text[start] in " ,.:;-–—…\n\t/":
+    while start < end and text[start] in " ,.:;-–—…\n\t/+•*":
         start += 1
     while end > start and text[end - 1] in " ,.:;-–—…\n\t/":
         end -= 1

@@ -30,7 +30,7 @@ _CHROME = re.compile(
 )
 _MENU = re.compile(r"\s[|>»/›]\s|\s[|>»›]$")
 _BYLINE = re.compile(
-    r"(?i)tác\s+giả|người\s+(?:viết|đăng)|đăng\s+bởi|biên\s+tập|nguồn\s*:|theo\s*:"
+    r"(?i)tác\s+giả|người\s+(?:viết|đăng)|đăng\s+bởi|\bbởi\b|biên\s+tập|nguồn\s*:|theo\s*:"
 )
 _TITLE_DATE = re.compile(r"\s{2,}(\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _LEAD_START = re.compile(r"\s*(?:\(|[A-ZĐ]{2,}[\w.]*\s*[-–—]\s)")

@@ -36,13 +36,20 @@ _COUNT_TIED = re.compile(
     rf"(?<![\w/.,])(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\s+{fragment('member_tie_after')}",
     re.IGNORECASE,
 )
+# "Cụm thi đua 5 thành phố trực thuộc Trung ương", never "Khối thi đua số 4 tỉnh X" (an ordinal).
 _COUNT_IN_NAME = re.compile(
-    r"(?<![\w/.,])(?P<n>\d{1,2})\s+(?P<noun>tỉnh|thành\s+phố|huyện|quận|sở|đơn\s+vị)\b",
+    r"(?<![\w/.,])(?<!số\s)(?P<n>\d{1,2})\s+(?P<noun>tỉnh|thành\s+phố|huyện|quận|sở|đơn\s+vị)\b",
+    re.IGNORECASE,
+)
+# "gồm Công an 5 tỉnh Tây Nguyên", "gồm UBND 9 huyện": a kind of unit, then how many.
+_COUNT_AFTER_UNIT_KIND = re.compile(
+    rf"\b(?:bao\s+gồm|gồm)\s+(?-i:{fragment('unit_head')})(?:\s+[A-ZĐ]\w*){{0,2}}\s+"
+    rf"(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\b",
     re.IGNORECASE,
 )
 _LIST_INTRO = re.compile(
     rf"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)(?:\s+(?:các\s+|{NUMBER}\s+|các\s+{NUMBER}\s+)(?-i:{_NOUN})(?:\s+thành\s+viên)?"
-    rf"(?:[^:;.\n]{{0,80}}:)?)?(?:\s+(?:là|như|sau))?\s*:?"
+    rf"(?:[^:;.\n]{{0,80}}:)?)?(?:\s+(?:là|như|sau))?\s*:?(?:\s*\()?"  # "gồm 4 đơn vị (Sở …)"
     rf"|\bthành\s+viên(?:\s+(?:trong|của|thuộc)\s+(?:khối|cụm))?\s*:|\btrong\s+đó\s+có|\bnhư\s*:?)\s*",
     re.IGNORECASE,
 )
@@ -51,19 +58,48 @@ _MEMBERSHIP = re.compile(
 )
 _BLOC_SUBJECT = re.compile(r"(?i)\b(?:khối|cụm)\b[^,.;:]{0,60}$")
 _LEADING_COUNT = re.compile(rf"^(?:{NUMBER})\s+(?:{_NOUN})\s+", re.IGNORECASE)
+# "gồm 7 trường THPT thuộc Sở …": the counted noun goes on being described, no list follows.
+_COUNTED_NOUN_DESCRIBED = re.compile(
+    r"^[^,;:]{0,40}?\s(?:thuộc|trực\s+thuộc|của|trên\s+địa\s+bàn)\s", re.IGNORECASE
+)
+_A_NUMBER = re.compile(rf"(?<!\w)(?:{NUMBER})(?!\w)", re.IGNORECASE)
+# "gồm các quận 3, 10 …": the kind of locality belongs to the list, not to its intro.
+_INTRO_LOCALITY = re.compile(rf"\bcác\s+{LOCALITY}\s*$", re.IGNORECASE)
+# "UBND các huyện", "thị xã phía Tây Nam của tỉnh": a class of units or a description,
+# not one unit named (a locality's name is capitalised or a number).
+_CLASS_OF_UNITS = re.compile(rf"(?i)^(?:\S+\s+){{0,3}}các\s+{LOCALITY}$")
+_LOCALITY_THEN = re.compile(rf"(?i)^{LOCALITY}\s+(\S)")
 
 
-def _is_excluded(text: str, start: int) -> bool:
-    return bool(LEX["not_member_count_before"].search(text[max(0, start - 20) : start]))
+def _names_no_unit(name: str) -> bool:
+    after_locality = _LOCALITY_THEN.match(name)
+    return bool(
+        _CLASS_OF_UNITS.match(name) or (after_locality and after_locality.group(1).islower())
+    )
+
+
+def _is_excluded(text: str, start: int, bloc_spans: list[tuple[int, int]]) -> bool:
+    before = LEX["not_member_count_before"].search(text[max(0, start - 20) : start])
+    if not before:
+        return False
+    # "Khối thi đua số 4 tỉnh X với 10 đơn vị thành viên": "với" right after one named
+    # bloc gives its size (after "17 khối, cụm thi đua" it gives a province's total).
+    return not (
+        before.group(0).strip().lower() == "với"
+        and any(
+            len(text[s:e].split()) > 3 and not text[e:start].replace("với", "", 1).strip()
+            for s, e in bloc_spans
+        )
+    )
 
 
 def member_count(
     text: str, bloc_spans: list[tuple[int, int]]
 ) -> tuple[int, tuple[int, int]] | None:
     """The stated number of members, by the strength of its tie to membership."""
-    for pattern in (_COUNT_AFTER_INTRO, _COUNT_TIED):
+    for pattern in (_COUNT_AFTER_INTRO, _COUNT_TIED, _COUNT_AFTER_UNIT_KIND):
         for m in pattern.finditer(text):
-            if pattern is _COUNT_TIED and _is_excluded(text, m.start()):
+            if pattern is _COUNT_TIED and _is_excluded(text, m.start(), bloc_spans):
                 continue
             if (
                 pattern is _COUNT_AFTER_INTRO
@@ -98,8 +134,18 @@ def _bulleted(text: str, start: int) -> tuple[str, int] | None:
     return ("; ".join(items), pos) if len(items) >= 2 else None
 
 
+# "Sở Công Thương (Khối trưởng), Sở Xây dựng (Khối phó), …": a role noted in brackets
+# inside a list does not close it.
+_ROLE_IN_BRACKETS = re.compile(
+    rf"\(\s*(?:đơn\s+vị\s+)?(?:{fragment('leader_role')}|{fragment('deputy_role')})"
+    r"(?:\s+năm\s+\d{4})?\s*\)",
+    re.IGNORECASE,
+)
+
+
 def _list_end(text: str, start: int) -> int:
     window = text[start : start + 1500]
+    window = _ROLE_IN_BRACKETS.sub(lambda m: " " * len(m.group()), window)
     m = LEX["list_stop"].search(window)
     return start + (m.start() if m else len(window))
 
@@ -124,6 +170,9 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         ):
             continue  # "có" opens a list only as "Khối có N đơn vị là/:"
         start = m.end()
+        locality = _INTRO_LOCALITY.search(m.group(0))
+        if locality:
+            start = m.start() + locality.start()
         bulleted = _bulleted(text, start)
         if bulleted:
             chunk, end = bulleted
@@ -132,15 +181,25 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
             chunk = text[start:end]
         if not chunk[:1].isupper() and not re.match(rf"(?i)(?:{LOCALITY}|các\s)", chunk):
             continue
+        if (
+            _A_NUMBER.search(m.group(0))
+            and not re.search(r"(?:là|:|\()\s*$", m.group(0))
+            and _COUNTED_NOUN_DESCRIBED.match(chunk)
+        ):
+            continue
         items, pos = [], start
         for raw in split_units(chunk):
             raw_span = locate(text, raw, pos, end + 1)
             pos = raw_span[1] if raw_span else pos
             name = _LEADING_COUNT.sub("", strip_role_note(raw))
             name = clean_unit(name)
-            if not name or not looks_like_unit(name):
+            if not name or not looks_like_unit(name) or _names_no_unit(name):
                 continue
-            span = locate(text, name, raw_span[0] if raw_span else start, end + 1)
+            from_pos = raw_span[0] if raw_span else start
+            # "quận 10" from "các quận 3, 10": the evidence is the number as written
+            span = locate(text, name, from_pos, end + 1) or locate(
+                text, re.sub(rf"(?i)^{LOCALITY}\s+", "", name), from_pos, end + 1
+            )
             if span and _fold_unit(name) not in {_fold_unit(n) for n, _, _ in items}:
                 items.append((name, *span))
         if len(items) >= 2:

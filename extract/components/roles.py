@@ -24,19 +24,29 @@ from extract.unit_phrases import (
     split_units,
 )
 
+# Where the clause holding the unit begins; "tại Sở Nội vụ (đơn vị Khối trưởng)" and
+# "trao cờ cho Sở Xây dựng - đơn vị Khối trưởng" name the unit after the preposition.
 _CLAUSE_START = re.compile(
-    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó)\s"
+    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó|tại|cho)\s"
     r"|(?i:" + fragment("leader_role") + "|" + fragment("deputy_role") + r")(?:\s+năm\s+\d{4})?"
 )
 _BEFORE_LINK = re.compile(
-    r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm|giữ\s+vai\s+trò|đảm\s+nhận(?:\s+vai\s+trò)?"
-    r"|đảm\s+nhiệm(?:\s+vai\s+trò)?|(?:giao|nhận|đảm\s+nhận)\s+nhiệm\s+vụ(?:\s+là)?)"
+    r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm|giữ\s+(?:vai\s+trò|cương\s+vị|chức)|đảm\s+nhận(?:\s+vai\s+trò|\s+cương\s+vị)?"
+    r"|đảm\s+nhiệm(?:\s+vai\s+trò|\s+cương\s+vị)?|(?:giao|nhận|đảm\s+nhận)\s+nhiệm\s+vụ(?:\s+là)?"
+    r"|(?:tiếp\s+)?nhận\s+cờ(?:\s+luân\s+phiên)?)"
     r"\s+(?:(?:hai|ba|bốn|\d)\s+)?(?:đơn\s+vị\s+|tỉnh\s+|huyện\s+|cơ\s+quan\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
     r"|\s*\(\s*(?:là\s+)?(?:đơn\s+vị\s+)?)$",
     re.IGNORECASE,
 )
+# "Khối trưởng (Khối thi đua số 3) (năm 2024) là X": the bloc's name may stand between.
 _AFTER = re.compile(
-    r"(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?)?(?:\s+năm\s+\d{4})?\s*(?:là|:)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
+    r"(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?(?:\s+(?!là\b|năm\b)[^\s,;.:()]+){0,8}?)?"
+    r"(?:\s+năm\s+\d{4})?\s*(?:là|:)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
+    re.IGNORECASE,
+)
+# The year a role is held for, written after it: "Khối trưởng (Khối thi đua) năm 2024".
+_ROLE_YEAR = re.compile(
+    r"(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?(?:\s+số\s+\S+)?)?\s+năm(?:\s+học)?\s+((?:19|20)\d\d)",
     re.IGNORECASE,
 )
 
@@ -58,6 +68,7 @@ class RoleMention:
     start: int
     end: int
     elected: bool
+    year: int | None = None  # the year the role is said to be held for, if any
 
 
 def _unit_before(text: str, cue_start: int) -> list[tuple[str, int, int]]:
@@ -78,16 +89,32 @@ def find_roles(text: str, role: str) -> list[RoleMention]:
         sentence_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         sentence = text[sentence_start : m.end()]
         elected = bool(LEX["elected"].search(sentence))
-        units = _unit_before(text, m.start())
+        held = _ROLE_YEAR.match(text, m.end())
+        year = int(held.group(1)) if held else None
+        # "Khối trưởng là X" names the unit after the role; otherwise it stands before
+        # ("X là Khối trưởng", "X, Khối trưởng"), where "A là Khối trưởng, Khối phó là B"
+        # would wrongly give A as the deputy.
+        after = _AFTER.match(text, m.end())
+        units = _units_after(text, after.start(1), after.group(1)) if after else []
         if not units:
-            after = _AFTER.match(text, m.end())
-            if after:
-                units = _units_after(text, after.start(1), after.group(1))
-        out.extend(RoleMention(u, s, e, elected) for u, s, e in units)
+            units = _unit_before(text, m.start())
+        out.extend(RoleMention(u, s, e, elected, year) for u, s, e in units)
     return out
 
 
-def choose_leader(mentions: list[RoleMention], event_type: str | None) -> RoleMention | None:
+def of_the_year(mentions: list[RoleMention], year: int | None) -> list[RoleMention]:
+    """The mentions for the event's year: those said to be for it, else those that name
+    no other year ("X là Khối trưởng năm 2023 … Y làm Khối trưởng năm 2024")."""
+    if year is None:
+        return mentions
+    same = [m for m in mentions if m.year == year]
+    return same or [m for m in mentions if m.year is None] or mentions
+
+
+def choose_leader(
+    mentions: list[RoleMention], event_type: str | None, year: int | None = None
+) -> RoleMention | None:
+    mentions = of_the_year(mentions, year)
     if not mentions:
         return None
     elected = [m for m in mentions if m.elected]
@@ -106,7 +133,8 @@ def roles_component(doc: Doc) -> Doc:
     deputy_spans = {(d.start, d.end) for d in deputies}
     leaders = [m for m in find_roles(text, "leader_role") if (m.start, m.end) not in deputy_spans]
     kind = get(doc, "event_type")
-    leader = choose_leader(leaders, kind)
+    leader = choose_leader(leaders, kind, get(doc, "year"))
+    deputies = of_the_year(deputies, get(doc, "year"))
     # Deputies of the same year as the leader: the elected ones for a signing, the
     # standing ones for a review (GUIDE.md: the roles of the year the event concerns).
     elected = [d for d in deputies if d.elected]
