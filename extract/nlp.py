@@ -23,12 +23,14 @@ from underthesea import sent_tokenize, word_tokenize
 MAX_CHARS = 60_000
 
 _WS = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-# Look-alikes older sites and converted documents put in Vietnamese text: the Icelandic
-# eth for "Đ"/"đ" ("Ðảng", "Ðắk Lắk"), and no-break or typographic spaces between words.
-# Each maps to one character, so offsets stay those of the article.
-_LOOKALIKE = re.compile(r"[\u00d0\u00f0\u00a0\u2000-\u200a\u202f\u3000]")
-_LOOKALIKE_AS = {"\u00d0": "Đ", "\u00f0": "đ"}  # the rest are spaces
+# Control characters, and look-alikes older sites and converted documents put in
+# Vietnamese text: the Icelandic eth for "Đ"/"đ" ("Ðảng", "Ðắk Lắk"), and no-break or
+# typographic spaces between words. Each maps to one character, so offsets stay those
+# of the article.
+_REPLACED = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u00d0\u00f0\u00a0\u2000-\u200a\u202f\u3000]"
+)
+_REPLACED_BY = {"\u00d0": "Đ", "\u00f0": "đ"}  # the rest are spaces
 
 
 def clean_text(text: str) -> str:
@@ -39,8 +41,7 @@ def clean_text(text: str) -> str:
     into the article's own text (when it was NFC already, as crawled text is).
     """
     text = unicodedata.normalize("NFC", text[: MAX_CHARS * 2])
-    text = _CONTROL.sub(" ", text)
-    text = _LOOKALIKE.sub(lambda m: _LOOKALIKE_AS.get(m.group(), " "), text)
+    text = _REPLACED.sub(lambda m: _REPLACED_BY.get(m.group(), " "), text)
     text = text.replace("\r\n", " \n").replace("\r", "\n")
     return text[:MAX_CHARS]
 

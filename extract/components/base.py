@@ -68,3 +68,9 @@ def sentences(doc: Doc) -> list[Sentence]:
             Sentence(s.start_char, s.end_char, text[s.start_char : s.end_char]) for s in doc.sents
         ]
     return doc.user_data["sentences"]
+
+
+def sentence_start(text: str, pos: int) -> int:
+    """Where the sentence (or line) holding `text[pos]` begins, by ". " and newlines: a
+    cheap bound for a cue's context, where the Doc's sentences are not at hand."""
+    return max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1

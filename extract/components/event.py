@@ -14,7 +14,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import put, sentences, text_of
+from extract.components.base import put, sentence_start, sentences, text_of
 from extract.lexicon import LEX
 
 _YEAR = r"((?:19|20)\d\d)"
@@ -38,20 +38,23 @@ _ANY_YEAR = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/]|-\d)")
 def signing_spans(text: str) -> list[tuple[int, int]]:
     """Places where the pledge is signed, not merely referred to."""
     out = []
-    blocs = bool(LEX["bloc_mention"].search(text) or LEX["role_mention"].search(text))
+    blocs: bool | None = None  # whether the text names a bloc or a bloc role: asked once
     for m in LEX["signing"].finditer(text):
         before = text[max(0, m.start() - 40) : m.end()]
         if LEX["signing_not"].search(before):
             continue
-        if not blocs and not LEX["emulation"].search(_sentence_around(text, m.start(), m.end())):
-            continue  # "ký giao ước" between two friends: a pact, not an emulation pledge
+        if not LEX["emulation"].search(_sentence_around(text, m.start(), m.end())):
+            if blocs is None:
+                blocs = bool(LEX["bloc_mention"].search(text) or LEX["role_mention"].search(text))
+            if not blocs:
+                continue  # "ký giao ước" between two friends: a pact, not an emulation pledge
         out.append((m.start(), m.end()))
     return out
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence (or line) holding text[start:end]."""
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    left = sentence_start(text, start)
     stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
     return text[left : min(stops, default=len(text))]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put, text_of
+from extract.components.base import get, put, sentence_start, text_of
 from extract.lexicon import LEX, fragment
 from extract.unit_phrases import (
     clean_unit,
@@ -86,8 +86,7 @@ def _unit_before(text: str, cue_start: int) -> list[tuple[str, int, int]]:
 def find_roles(text: str, role: str) -> list[RoleMention]:
     out = []
     for m in LEX[role].finditer(text):
-        sentence_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        sentence = text[sentence_start : m.end()]
+        sentence = text[sentence_start(text, m.start()) : m.end()]
         elected = bool(LEX["elected"].search(sentence))
         held = _ROLE_YEAR.match(text, m.end())
         year = int(held.group(1)) if held else None
