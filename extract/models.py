@@ -8,9 +8,9 @@ are pydantic models so every stage validates what it receives instead of trustin
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 EventType = Literal["signing", "launch", "review", "other"]
 BlocKind = Literal["khối", "cụm"]
@@ -41,12 +41,24 @@ class Article(BaseModel):
     relevant_hint: bool | None = None  # the crawler's cheap keyword pre-filter
 
 
-class Span(BaseModel):
-    """A character span of the article's plain text that supports a field."""
+class Span(NamedTuple):
+    """A character span of the article's plain text that supports a field.
+
+    A named tuple rather than a model: an article has a dozen or more, a load turns
+    millions of them into Arrow rows, and Arrow reads tuples in one pass of its own. In
+    JSON a span is the object the contract shows (`EvidenceSpan`)."""
 
     start: int
     end: int
     text: str
+
+
+def _span_object(span: Span) -> dict[str, int | str]:
+    return {"start": span.start, "end": span.end, "text": span.text}
+
+
+# validated from an object or an array, written as an object
+EvidenceSpan = Annotated[Span, PlainSerializer(_span_object)]
 
 
 class ProvinceNames(BaseModel):
@@ -83,7 +95,7 @@ class EventRecord(BaseModel):
     leader_unit: str | None = None
     deputy_units: list[str] = Field(default_factory=list)
     goals: list[str] = Field(default_factory=list)
-    evidence: dict[str, list[Span]] = Field(default_factory=dict)
+    evidence: dict[str, list[EvidenceSpan]] = Field(default_factory=dict)
     normalized: Normalized = Field(default_factory=Normalized)
     url: str | None = None
     extractor_version: str = ""

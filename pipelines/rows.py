@@ -2,11 +2,13 @@
 
 The loader never inserts row by row, and it does not build rows in Python either: a
 batch becomes one typed Arrow table per table it adds to (`articles`,
-`event_sources`, `event_members`, `event_deputies`, `event_goals`, `evidence`), made
-column by column (one pass over the pydantic models per column, no per-row objects);
-list items are laid flat once and their event and article ids repeated by Arrow's
-``take``. Each table then goes into DuckDB with one plain ``INSERT … SELECT`` (see
-``batch_write.BatchWriter``), the same work as inserting finished Arrow tables.
+`event_sources`, `event_members`, `event_deputies`, `event_goals`, `evidence`): the
+models' fields are read column by column, whatever is derived from them (event keys,
+source ranks, normalised names) is computed by Arrow over whole columns, evidence spans
+(tuples) are read by Arrow in one pass, and list items are laid flat once with their
+event and article ids repeated by Arrow's ``take``. Each table then goes into DuckDB
+with one plain ``INSERT … SELECT`` (see ``batch_write.BatchWriter``), the same work as
+inserting finished Arrow tables.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from itertools import accumulate, chain
+from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from extract.models import Article, EventRecord
 from extract.units import normalize_phrase, normalize_unit
@@ -88,8 +91,8 @@ EVIDENCE_SCHEMA = pa.schema(
     [*_PART_KEYS, ("field", _str), ("start_char", _int), ("end_char", _int), ("text", _str)]
 )
 _LAST_DAY = date(9999, 12, 31)
-# a span as Arrow reads it straight from the model's field dict
-_SPAN = pa.struct([("start", _int), ("end", _int), ("text", _str)])
+# a record's evidence as Arrow reads it: field → its spans, each a (start, end, text) tuple
+_EVIDENCE = pa.map_(_str, pa.list_(pa.struct([("start", _int), ("end", _int), ("text", _str)])))
 
 
 class BatchRows(NamedTuple):
@@ -154,6 +157,7 @@ class _Flat(NamedTuple):
     values: list[Any]
     rows: pa.Array
     positions: pa.Array
+    lengths: np.ndarray  # of each row's list
 
 
 def _flat(lists: Sequence[Sequence[Any]]) -> _Flat:
@@ -161,27 +165,57 @@ def _flat(lists: Sequence[Sequence[Any]]) -> _Flat:
     starts = np.cumsum(lengths, dtype=np.int32) - lengths
     rows = np.repeat(np.arange(len(lists), dtype=np.int32), lengths)
     positions = np.arange(len(rows), dtype=np.int32) - starts[rows]
-    return _Flat(list(chain.from_iterable(lists)), pa.array(rows), pa.array(positions))
+    return _Flat(list(chain.from_iterable(lists)), pa.array(rows), pa.array(positions), lengths)
+
+
+def _stated(values: pa.Array) -> pa.Array:
+    """Whether each value is stated: not null, and not an empty string or list."""
+    if pa.types.is_string(values.type):
+        return pc.fill_null(pc.greater(pc.binary_length(values), 0), False)
+    if pa.types.is_list(values.type):
+        return pc.fill_null(pc.greater(pc.list_value_length(values), 0), False)
+    return values.is_valid()
+
+
+def _folded(names: pa.Array, fold: Callable[[str], str]) -> pa.Array:
+    """`fold` of each name (null where it folds to nothing), run once per distinct name:
+    a batch names the same few hundred units thousands of times."""
+    encoded = names.dictionary_encode()
+    distinct = [fold(name) or None for name in encoded.dictionary.to_pylist()]
+    return pa.array(distinct, _str).take(encoded.indices)
+
+
+def _given_or_folded(given: pa.Array, written: pa.Array, fold: Callable[[str], str]) -> pa.Array:
+    """The extractor's normalised name where it gave one, else the written one folded."""
+    return pc.if_else(_stated(given), given, _folded(written, fold))
 
 
 def _normalized_names(
-    written: Sequence[Sequence[str]],
-    flat: list[str],
+    flat: _Flat,
+    names: pa.Array,
     given: Sequence[Sequence[str]] | None,
     fold: Callable[[str], str],
-) -> list[str | None]:
-    """For each flat name, the extractor's normalised name when it gave one per name in
-    that row, else ours. Folding runs once per distinct name of the batch (a batch names
-    the same few hundred units thousands of times)."""
-    folded = {name: fold(name) or None for name in set(flat)}
-    keys: list[str | None] = list(map(folded.__getitem__, flat))
-    if given is not None:
-        offsets = list(accumulate(map(len, written), initial=0))
-        for row in [row for row, theirs in enumerate(given) if theirs]:
-            theirs, start, end = given[row], offsets[row], offsets[row + 1]
-            if len(theirs) == end - start and all(theirs):
-                keys[start:end] = theirs
-    return keys
+) -> pa.Array:
+    """For each flat name (`names`, laid flat by `_flat`), the extractor's normalised
+    name when it gave one per name in that row, none of them empty, else ours."""
+    ours = _folded(names, fold)
+    if given is None or not len(names):
+        return ours
+    theirs = pa.array(given, pa.list_(_str))
+    counts = pc.list_value_length(theirs).to_numpy(zero_copy_only=False)
+    theirs_flat = pc.list_flatten(theirs)
+    empty = np.logical_not(_stated(theirs_flat).to_numpy(zero_copy_only=False))
+    has_empty = np.bincount(
+        np.repeat(np.arange(len(counts)), counts), weights=empty, minlength=len(counts)
+    )
+    rows = flat.rows.to_numpy()
+    whole = (counts == np.bincount(rows, minlength=len(counts))) & (has_empty == 0)
+    use = whole[rows]
+    if not use.any():
+        return ours
+    starts = theirs.offsets.to_numpy()[:-1]
+    at = np.where(use, starts[rows] + flat.positions.to_numpy(), 0)
+    return pc.if_else(pa.array(use), theirs_flat.take(pa.array(at)), ours)
 
 
 def _columns(models: Sequence[Any], *names: str) -> list[tuple[Any, ...]]:
@@ -286,64 +320,67 @@ _RECORD_FIELDS = (
 
 
 def _part_table(
-    flat: _Flat, normalized: list[str | None], keys: pa.Table, schema: pa.Schema
+    flat: _Flat, names: pa.Array, normalized: pa.Array, keys: pa.Table, schema: pa.Schema
 ) -> pa.Table:
     """Rows of `event_members`, `event_deputies` or `event_goals`; `keys` holds the
     event and article id of each source row."""
     return pa.Table.from_arrays(
-        [
-            *keys.take(flat.rows).columns,
-            flat.positions,
-            pa.array(flat.values, _str),
-            pa.array(normalized, _str),
-        ],
-        schema=schema,
+        [*keys.take(flat.rows).columns, flat.positions, names, normalized], schema=schema
     )
 
 
 def _evidence_table(evidence: Sequence[dict[str, list[Any]]], keys: pa.Table) -> pa.Table:
-    """The records' evidence spans, in each record's own order; field names and ids are
-    repeated by Arrow, not Python."""
-    groups = list(chain.from_iterable(map(dict.items, evidence)))  # (field, spans)
-    names, per_field = (list(x) for x in zip(*groups, strict=True)) if groups else ([], [])
-    group_rows = _flat([range(len(e)) for e in evidence]).rows
-    spans = _flat(per_field)
-    span_fields = pa.array(list(map(vars, spans.values)), _SPAN).flatten()
+    """The records' evidence spans, in each record's own order. Arrow reads the
+    evidence dicts (field → spans, each span a tuple) in one pass of its own; field names
+    and ids are repeated by Arrow, not Python."""
+    by_field = pa.array(evidence, _EVIDENCE)  # one map per record
+    spans = by_field.items  # one list of spans per (record, field)
+    group_of_span = pc.list_parent_indices(spans)
+    offsets = by_field.offsets.to_numpy()
+    record_of_group = np.repeat(np.arange(len(by_field), dtype=np.int32), np.diff(offsets))
     return pa.Table.from_arrays(
         [
-            *keys.take(group_rows.take(spans.rows)).columns,
-            pa.array(names, _str).take(spans.rows),
-            *span_fields,
+            *keys.take(pa.array(record_of_group).take(group_of_span)).columns,
+            by_field.keys.take(group_of_span),
+            *pc.list_flatten(spans).flatten(),
         ],
         schema=EVIDENCE_SCHEMA,
     )
 
 
-def _event_key(
-    event_type: str,
-    year: int | None,
-    province: str | None,
-    bloc: str | None,
-    event_date: date | None,
-    article_id: str,
-) -> str:
-    """`event_keys.event_key` from the columns that hold its parts (tests hold the two
-    to the same answers)."""
-    if bloc is None or year is None:
-        return f"{event_type}|article:{article_id}"
-    key = f"{event_type}|{year}|{province or ''}|{bloc}"
-    if event_type in DATED_TYPES:
-        key += f"|{event_date.isoformat() if event_date else ''}"
-    return key
+def _event_keys(
+    event_types: pa.Array,
+    years: pa.Array,
+    provinces: pa.Array,
+    blocs: pa.Array,
+    event_dates: pa.Array,
+    article_ids: pa.Array,
+) -> pa.Array:
+    """`event_keys.event_key` for a whole batch, from the columns that hold its parts
+    (a test holds the two to the same answers)."""
+    keyed = pc.binary_join_element_wise(
+        event_types, pc.cast(years, _str), pc.fill_null(provinces, ""), blocs, "|"
+    )
+    dated = pc.binary_join_element_wise(keyed, pc.fill_null(pc.cast(event_dates, _str), ""), "|")
+    keyed = pc.if_else(pc.is_in(event_types, pa.array(sorted(DATED_TYPES), _str)), dated, keyed)
+    unkeyed = pc.binary_join_element_wise(
+        event_types, pc.binary_join_element_wise(pa.scalar("article"), article_ids, ":"), "|"
+    )
+    return pc.if_else(pc.or_(blocs.is_null(), years.is_null()), unkeyed, keyed)
 
 
-def _source_rank(stated: int, rank_day: date | None, article_id: str) -> str:
+def _source_ranks(stated: np.ndarray, rank_days: pa.Array, article_ids: pa.Array) -> pa.Array:
     """Sort key of a source within its event: the most complete report first (`stated`
     counts the contract fields it states). The event's fields are taken, field by
     field, from the best-ranked source that has them; ties go to the earliest report,
     then to the article id, so the result does not depend on the order articles were
     loaded in."""
-    return f"{99 - stated:02d}|{(rank_day or _LAST_DAY).isoformat()}|{article_id}"
+    return pc.binary_join_element_wise(
+        pc.utf8_lpad(pc.cast(pa.array(99 - stated), _str), 2, "0"),
+        pc.cast(pc.fill_null(rank_days, pa.scalar(_LAST_DAY, _date)), _str),
+        article_ids,
+        "|",
+    )
 
 
 def event_tables(
@@ -355,9 +392,11 @@ def event_tables(
     """Rows of `event_sources`, `event_members`, `event_deputies`, `event_goals` and
     `evidence` for the (article, relevant record) pairs of a batch.
 
-    Column by column over the batch, with the per-record helpers of ``event_keys``
-    (`bloc_key`, `province_of`, `year_of`) inlined, because at a hundred thousand
-    records a function call per record and column is most of the load's Python time.
+    The records' fields are read column by column (`_columns`), and everything derived
+    from them (the per-record helpers of ``event_keys``: `bloc_key`, `province_of`,
+    `year_of`, `event_key`; the source ranks) is computed by Arrow over whole columns,
+    because at a hundred thousand records a Python step per record and column is most
+    of the load's Python time.
     """
     arts = [article for article, _, _ in reports]
     ids = [article_id for _, article_id, _ in reports]
@@ -385,71 +424,60 @@ def event_tables(
         normalized, "province", "bloc_name", "leader_unit", "members", "deputy_units"
     )
     pre2025, map2025 = _columns(norm_province, "pre2025", "map2025")
-    unit_key = _distinct_folds(normalize_unit)
 
-    def given_or_folded(
-        given: Sequence[str | None], written: Sequence[str | None]
-    ) -> list[str | None]:
-        """The extractor's normalised name where it gave one, else the written one folded."""
-        return [
-            g or (unit_key(w) if w else None) or None for g, w in zip(given, written, strict=True)
-        ]
-
-    kinds = [t or "other" for t in event_type]
-    years = [
-        y if y is not None else (d.year if d else None)
-        for y, d in zip(year, event_date, strict=True)
-    ]
-    provinces = [n or p for n, p in zip(pre2025, province, strict=True)]
-    blocs = given_or_folded(norm_bloc, bloc_name)
-    keys = list(map(_event_key, kinds, years, provinces, blocs, event_date, ids))
-    stated = [
-        (d is not None)
-        + (y is not None)
-        + bool(p)
-        + bool(b)
-        + bool(k)
-        + (c is not None)
-        + bool(u)
-        + bool(m)
-        + bool(v)
-        + bool(g)
-        for d, y, p, b, k, c, u, m, v, g in zip(
-            event_date,
-            year,
-            province,
-            bloc_name,
-            bloc_kind,
-            member_count,
-            leader_unit,
-            members,
-            deputies,
-            goals,
-            strict=True,
-        )
-    ]
-    rank_days = [a or r for a, r in zip(published, published_date, strict=True)]
-    event_ids = pa.array(map(short_hash, keys), _str)
     article_ids = pa.array(ids, _str)
+    types = pc.fill_null(pa.array(event_type, _str), "other")
+    event_dates = pa.array(event_date, _date)
+    stated_years = pa.array(year, _int)
+    years = pc.coalesce(stated_years, pc.cast(pc.year(event_dates), _int))
+    stated_provinces = pa.array(province, _str)
+    given_provinces = pa.array(pre2025, _str)
+    provinces = pc.if_else(_stated(given_provinces), given_provinces, stated_provinces)
+    blocs_written = pa.array(bloc_name, _str)
+    blocs = _given_or_folded(pa.array(norm_bloc, _str), blocs_written, normalize_unit)
+    bloc_kinds = pa.array(bloc_kind, _str)
+    counts = pa.array(member_count, _int)
+    leaders = pa.array(leader_unit, _str)
+    published_articles = pa.array(published, _date)
+    published_records = pa.array(published_date, _date)
+    member_parts, deputy_parts, goal_parts = _flat(members), _flat(deputies), _flat(goals)
+
+    keys = _event_keys(types, years, provinces, blocs, event_dates, article_ids)
+    event_ids = pa.array(map(short_hash, keys.to_pylist()), _str)
+    stated = sum(
+        _stated(column).to_numpy(zero_copy_only=False).astype(np.int32)
+        for column in (
+            event_dates,
+            stated_years,
+            stated_provinces,
+            blocs_written,
+            bloc_kinds,
+            counts,
+            leaders,
+        )
+    ) + sum(
+        (part.lengths > 0).astype(np.int32) for part in (member_parts, deputy_parts, goal_parts)
+    )
+    rank_days = pc.coalesce(published_articles, published_records)
     sources = pa.Table.from_arrays(
         [
             event_ids,
             article_ids,
-            pa.array(keys, _str),
+            keys,
             pa.array([a or r for a, r in zip(article_url, record_url, strict=True)], _str),
-            pa.array(list(map(_source_rank, stated, rank_days, ids)), _str),
-            pa.array(kinds, _str),
-            pa.array(event_date, _date),
-            pa.array([r or a for a, r in zip(published, published_date, strict=True)], _date),
-            pa.array(years, _int),
-            pa.array(provinces, _str),
+            _source_ranks(stated, rank_days, article_ids),
+            types,
+            event_dates,
+            pc.coalesce(published_records, published_articles),
+            years,
+            provinces,
             pa.array(map2025, _str),
-            pa.array(bloc_name, _str),
-            pa.array(blocs, _str),
-            pa.array(bloc_kind, _str),
-            pa.array(member_count, _int),
-            pa.array(leader_unit, _str),
-            pa.array(given_or_folded(norm_leader, leader_unit), _str),
+            blocs_written,
+            blocs,
+            bloc_kinds,
+            counts,
+            leaders,
+            _given_or_folded(pa.array(norm_leader, _str), leaders, normalize_unit),
             pa.array([v or extractor_version for v in version], _str),
             pa.repeat(pa.scalar(extracted_at, _ts), len(reports)),
         ],
@@ -458,35 +486,22 @@ def event_tables(
     row_keys = pa.table({"event_id": event_ids, "article_id": article_ids})
 
     def part(
-        lists: Sequence[Sequence[str]],
+        flat: _Flat,
         given: Sequence[Sequence[str]] | None,
         fold: Callable[[str], str],
         schema: pa.Schema,
     ) -> pa.Table:
-        flat = _flat(lists)
-        keys = _normalized_names(lists, flat.values, given, fold)
-        return _part_table(flat, keys, row_keys, schema)
+        names = pa.array(flat.values, _str)
+        normalized = _normalized_names(flat, names, given, fold)
+        return _part_table(flat, names, normalized, row_keys, schema)
 
     return (
         sources,
-        part(members, norm_members, normalize_unit, UNIT_PART_SCHEMA),
-        part(deputies, norm_deputies, normalize_unit, UNIT_PART_SCHEMA),
-        part(goals, None, normalize_phrase, GOAL_SCHEMA),
+        part(member_parts, norm_members, normalize_unit, UNIT_PART_SCHEMA),
+        part(deputy_parts, norm_deputies, normalize_unit, UNIT_PART_SCHEMA),
+        part(goal_parts, None, normalize_phrase, GOAL_SCHEMA),
         _evidence_table(evidence, row_keys),
     )
-
-
-def _distinct_folds(fold: Callable[[str], str]) -> Callable[[str], str]:
-    """`fold` memoised for one batch (a plain dict: cheaper than the lru_cache behind it)."""
-    seen: dict[str, str] = {}
-
-    def folded(name: str) -> str:
-        key = seen.get(name)
-        if key is None:
-            key = seen[name] = fold(name)
-        return key
-
-    return folded
 
 
 def batch_tables(
