@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from extract.models import EventRecord, Normalized, ProvinceNames
+from extract.units import normalize_unit
 from pipelines.event_keys import event_id, event_key
 from pipelines.loader import Loader
 from pipelines.migrations import MIGRATIONS
@@ -139,3 +140,37 @@ def test_event_keys_built_column_wise_equal_event_keys_module(tmp_path: Path) ->
         expected[article_id_of(article)] = (key, event_id(key))
     assert len(expected) == len(variants)
     assert stored == expected
+
+
+def test_member_names_normalised_as_given_only_when_given_whole(tmp_path: Path) -> None:
+    """A record's own normalised member names are stored when it gives one per member,
+    none empty; otherwise the loader folds the written names itself."""
+    members = ["Sở TN&MT", "Sở Y tế"]
+    ours = [normalize_unit(m) for m in members]
+    variants = {
+        "whole": (["tài nguyên", "y tế"], ["tài nguyên", "y tế"]),
+        "one empty": (["tài nguyên", ""], ours),
+        "too few": (["tài nguyên"], ours),
+        "none": ([], ours),
+    }
+    pairs = []
+    for index, (given, _) in enumerate(variants.values()):
+        article = next(iter(synthetic_pairs(1, seed=200 + index)))[0]
+        url = f"https://bao-tinh.example.vn/thanh-vien-{index}.html"
+        article = article.model_copy(update={"id": f"m{index}", "url": url, "canonical_url": url})
+        record = _record(article.id, members=members, normalized=Normalized(members=given))
+        pairs.append((article, record))
+    db = tmp_path / "members.duckdb"
+    Loader(db, RecordedExtractor({r.id: r for _, r in pairs}), "synthetic-1").load_articles(
+        a for a, _ in pairs
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT article_id, list(normalized ORDER BY position) FROM event_members GROUP BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    stored = dict(rows)
+    for (article, _), (name, (_, expected)) in zip(pairs, variants.items(), strict=True):
+        assert stored[article_id_of(article)] == expected, name
