@@ -934,6 +934,27 @@ PROVINCES = [
         id="text-wins-over-site",
     ),
     pytest.param(
+        "Chiều 12/3, Cụm thi đua số 5 các phường khu vực trung tâm TPHCM tổ chức ký kết giao ước "
+        "thi đua năm 2025.",
+        None,
+        "Hồ Chí Minh",
+        id="tphcm-in-one-word",
+    ),
+    pytest.param(
+        "Chiều 12/3, Cụm thi đua các Quỹ tín dụng nhân dân khu vực phía Nam tỉnh Nghệ An tổ chức "
+        "ký kết giao ước thi đua năm 2024.",
+        None,
+        "Nghệ An",
+        id="khu-vuc-of-one-province",
+    ),
+    pytest.param(
+        "Chiều 12/3, Cụm thi đua số 2 các xã khu vực miền núi phía Tây tổ chức ký kết giao ước "
+        "thi đua năm 2025 tại xã Tam Đảo, tỉnh Phú Thọ.",
+        None,
+        "Phú Thọ",
+        id="communes-lie-in-one-province",
+    ),
+    pytest.param(
         "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
         None,
         None,
