@@ -381,6 +381,46 @@ DATES = [
         date(2024, 3, 15),
         id="posted-by-line",
     ),
+    pytest.param(
+        None,
+        "Cụm thi đua các huyện phía Nam ký kết giao ước thi đua năm 2024",
+        "15/03/2024 06:00",
+        "Chiều hôm qua, tại huyện Hải Lăng, Cụm thi đua các huyện phía Nam tổ chức hội nghị ký "
+        "kết giao ước thi đua năm 2024.",
+        date(2024, 3, 14),
+        date(2024, 3, 15),
+        id="chieu-hom-qua-is-the-day-before-the-paper",
+    ),
+    pytest.param(
+        None,
+        "Cụm thi đua các huyện phía Nam ký kết giao ước thi đua năm 2024",
+        "01/03/2024 18:00",
+        "Sáng nay, Cụm thi đua các huyện phía Nam tổ chức hội nghị ký kết giao ước thi đua năm "
+        "2024.",
+        date(2024, 3, 1),
+        date(2024, 3, 1),
+        id="sang-nay-is-the-papers-day",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua Văn hóa - Xã hội ký kết giao ước thi đua năm 2024",
+        "08/03/2024 05:45",
+        "Hôm qua (7/3), tại Sở Y tế, Khối thi đua Văn hóa - Xã hội tổ chức hội nghị ký kết giao "
+        "ước thi đua năm 2024.",
+        date(2024, 3, 7),
+        date(2024, 3, 8),
+        id="hom-qua-with-the-day-in-brackets",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024",
+        "15/03/2024 08:00",
+        "Qua một năm triển khai, Khối thi đua các sở kinh tế đã tổ chức hội nghị ký kết giao ước "
+        "thi đua năm 2024.",
+        None,
+        date(2024, 3, 15),
+        id="qua-alone-is-no-day",
+    ),
 ]
 
 
