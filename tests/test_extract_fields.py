@@ -531,6 +531,20 @@ COUNTS = [
     ),
     pytest.param("Khối gồm UBND 9 huyện, thị xã.", 9, id="count-after-the-kind-of-unit"),
     pytest.param(
+        "Cụm gồm Ủy ban MTTQ Việt Nam của 9 xã, phường.", 9, id="count-after-a-long-kind-of-unit"
+    ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế có sự tham gia của 14 cơ quan, đơn vị.",
+        14,
+        id="su-tham-gia-cua-after-the-bloc",
+    ),
+    pytest.param(
+        "Hội nghị diễn ra với sự tham gia của 45 đơn vị, doanh nghiệp trên địa bàn.",
+        None,
+        id="su-tham-gia-cua-attendees",
+    ),
+    pytest.param("Khối thi đua số 2 gồm 8 phòng nghiệp vụ.", 8, id="departments-phong"),
+    pytest.param(
         "Đây là năm thứ hai Khối thi đua số 4 tỉnh Quảng Trị ký giao ước.",
         None,
         id="an-ordinal-is-no-count",

@@ -41,9 +41,10 @@ _COUNT_IN_NAME = re.compile(
     r"(?<![\w/.,])(?<!số\s)(?P<n>\d{1,2})\s+(?P<noun>tỉnh|thành\s+phố|huyện|quận|sở|đơn\s+vị)\b",
     re.IGNORECASE,
 )
-# "gồm Công an 5 tỉnh Tây Nguyên", "gồm UBND 9 huyện": a kind of unit, then how many.
+# "gồm Công an 5 tỉnh Tây Nguyên", "gồm UBND 9 huyện", "gồm Ủy ban MTTQ Việt Nam của 9
+# xã, phường": a kind of unit, then how many.
 _COUNT_AFTER_UNIT_KIND = re.compile(
-    rf"\b(?:bao\s+gồm|gồm)\s+(?-i:{fragment('unit_head')})(?:\s+[A-ZĐ]\w*){{0,2}}\s+"
+    rf"\b(?:bao\s+gồm|gồm)\s+(?-i:{fragment('unit_head')})(?:\s+[A-ZĐ]\w*){{0,4}}(?:\s+của)?\s+"
     rf"(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\b",
     re.IGNORECASE,
 )
@@ -103,7 +104,7 @@ def member_count(
                 continue
             if (
                 pattern is _COUNT_AFTER_INTRO
-                and m.group(0).lower().startswith("có")
+                and not m.group(0).lower().startswith(("gồm", "bao"))
                 and not (
                     LEX["member_tie_after"].match(text, m.end() + 1)
                     or "thành viên" in m.group("noun").lower()
