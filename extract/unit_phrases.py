@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from extract.lexicon import LEX, fragment
+from extract.numbers import NUMBER_WORDS
 
 _LEAD_IN = re.compile(
     r"^(?:(?:trong\s+đó|theo\s+đó|đồng\s+thời|năm\s+\d{4}|năm\s+nay|hội\s+nghị(?:\s+cũng)?(?:\s+đã)?|"
@@ -36,14 +37,20 @@ _ROLE_NOTE = re.compile(
 )
 
 
-_SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
 # Words that open the name of a district, town or commune.
 LOCALITY = r"(?:huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)"
+_SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
 _SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:các\s+)?" + LOCALITY + r"\b)")
 # "các huyện Bát Xát, Bảo Thắng và Mường Khương": one kind, then bare names.
 _LOCALITIES = re.compile(r"^các\s+(?P<kind>" + LOCALITY + r")\s+(?P<names>.+,.+|.+\svà\s.+)$")
-# "UBND 5 huyện: Củ Chi, …", "Công an 6 huyện miền núi: Kỳ Sơn, …": a count, then the list.
-_COUNTED_INTRO = re.compile(r"^[^,;:]*\b\d{1,3}\s+[^,;:]{2,40}:\s*")
+# "UBND 5 huyện: Củ Chi, …", "Công an 6 huyện miền núi: Kỳ Sơn, …", "Hội LHPN năm huyện
+# vùng cao: …", "KBNN các tỉnh, thành phố: …", "LĐLĐ 5 huyện, thị xã phía Bắc: …": a count
+# or "các", the kinds of the units, then the list of their bare names.
+_KIND = rf"(?:{LOCALITY}|tỉnh)"
+_COUNTED_INTRO = re.compile(
+    rf"^[^,;:]*?(?:\b\d{{1,3}}\s+[^,;:]{{2,40}}"
+    rf"|(?:\b\d{{1,3}}|(?<!\w){NUMBER_WORDS}|\bcác)\s+{_KIND}(?:\s*,\s*{_KIND})*[^,;:]{{0,40}}):\s*"
+)
 _CAPITAL_HEAD = re.compile(r"(?<!\w)(?=[A-ZĐÂĂÊÔƠƯ])" + fragment("unit_head"))
 
 

@@ -647,6 +647,46 @@ MEMBERS = [
         ],
         id="banks-named-by-brand",
     ),
+    pytest.param(
+        "Cụm gồm 5 đơn vị: Huyện đoàn Sơn Hà, Huyện đoàn Ba Tơ, Thị đoàn Đức Phổ, Huyện đoàn "
+        "Minh Long và Huyện đoàn Trà Bồng.",
+        [
+            "Huyện đoàn Sơn Hà",
+            "Huyện đoàn Ba Tơ",
+            "Thị đoàn Đức Phổ",
+            "Huyện đoàn Minh Long",
+            "Huyện đoàn Trà Bồng",
+        ],
+        id="youth-unions-of-districts-are-units",
+    ),
+    pytest.param(
+        "Cụm gồm Hội LHPN năm huyện vùng cao: Bát Xát, Mường Khương, Si Ma Cai và Bắc Hà.",
+        ["Bát Xát", "Mường Khương", "Si Ma Cai", "Bắc Hà"],
+        id="count-in-words-then-the-kind-then-the-names",
+    ),
+    pytest.param(
+        "Cụm gồm Kho bạc Nhà nước các tỉnh, thành phố: Cần Thơ, Hậu Giang, Sóc Trăng và Bạc Liêu.",
+        ["Cần Thơ", "Hậu Giang", "Sóc Trăng", "Bạc Liêu"],
+        id="cac-and-two-kinds-then-the-names",
+    ),
+    pytest.param(
+        "Cụm gồm 4 quận: Ninh Kiều, Bình Thủy, Cái Răng và Ô Môn; UBND quận Bình Thủy là Cụm "
+        "trưởng năm 2025.",
+        ["Ninh Kiều", "Bình Thủy", "Cái Răng", "Ô Môn"],
+        id="a-member-named-again-with-its-role",
+    ),
+    pytest.param(
+        "Khối gồm các cơ quan, đơn vị:\nSở Y tế\nSở Giáo dục và Đào tạo\nBan Dân tộc tỉnh\n\n"
+        "Năm 2024, Sở Y tế là Khối trưởng.",
+        ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Ban Dân tộc tỉnh"],
+        id="one-unit-a-line-with-no-marks",
+    ),
+    pytest.param(
+        "Khối do Sở Y tế làm trưởng khối, Sở Tư pháp làm phó khối. Các đơn vị thành viên khác "
+        "gồm Sở Nội vụ, Sở Tài chính.",
+        ["Sở Y tế", "Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"],
+        id="other-members-after-the-roles",
+    ),
 ]
 
 

@@ -69,7 +69,8 @@ _INTRO_LOCALITY = re.compile(rf"\bcác\s+{LOCALITY}\s*$", re.IGNORECASE)
 # "UBND các huyện", "thị xã phía Tây Nam của tỉnh": a class of units or a description,
 # not one unit named (a locality's name is capitalised or a number).
 _CLASS_OF_UNITS = re.compile(rf"(?i)^(?:\S+\s+){{0,3}}các\s+{LOCALITY}$")
-_LOCALITY_THEN = re.compile(rf"(?i)^{LOCALITY}\s+(\S)")
+# ("Huyện đoàn Mộ Đức", "Thị ủy …": the Youth Union's or the Party's committee, a unit.)
+_LOCALITY_THEN = re.compile(rf"(?i)^{LOCALITY}\s+(?!(?:đoàn|ủy|uỷ)\b)(\S)")
 
 
 def _names_no_unit(name: str) -> bool:
@@ -135,6 +136,25 @@ def _bulleted(text: str, start: int) -> tuple[str, int] | None:
     return ("; ".join(items), pos) if len(items) >= 2 else None
 
 
+# A table flattened to text: after "gồm:", one unit a line and no marks; a blank line or
+# a line that opens with no unit's head word ends it.
+_UNIT_LINE = re.compile(
+    rf"[ \t]*\n[ \t]*(?P<item>(?-i:{fragment('unit_head')})\b[^\n.;:]{{0,100}}?)[ \t;.,]*(?=\n|$)"
+)
+
+
+def _unit_lines(text: str, start: int) -> tuple[str, int] | None:
+    """The units set out one a line right after `start`, joined by ';', and their end."""
+    pos = start
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1  # the intro's pattern ate the line break
+    items = []
+    while m := _UNIT_LINE.match(text, pos):
+        items.append(m.group("item"))
+        pos = m.end()
+    return ("; ".join(items), pos) if len(items) >= 2 else None
+
+
 # "Sở Công Thương (Khối trưởng), Sở Xây dựng (Khối phó), …": a role noted in brackets
 # inside a list does not close it.
 _ROLE_IN_BRACKETS = re.compile(
@@ -151,9 +171,12 @@ def _list_end(text: str, start: int) -> int:
     return start + (m.start() if m else len(window))
 
 
+_LOCALITY_HEAD = re.compile(rf"(?i)^(?:(?:UBND|[ủu]ỷ?\s*ban\s+nhân\s+dân)\s+)?{LOCALITY}\s+")
+
+
 def _fold_unit(name: str) -> str:
-    """'xã Phước Vĩnh Tây' and 'Phước Vĩnh Tây' name one member."""
-    return re.sub(rf"(?i)^{LOCALITY}\s+", "", name).lower()
+    """'UBND quận Bình Thủy', 'xã Phước Vĩnh Tây' and their bare names name one member."""
+    return _LOCALITY_HEAD.sub("", name).lower()
 
 
 def member_list(text: str) -> list[tuple[str, int, int]]:
@@ -174,7 +197,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         locality = _INTRO_LOCALITY.search(m.group(0))
         if locality:
             start = m.start() + locality.start()
-        bulleted = _bulleted(text, start)
+        bulleted = _bulleted(text, start) or _unit_lines(text, start)
         if bulleted:
             chunk, end = bulleted
         else:
@@ -208,6 +231,27 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
     return []
 
 
+# "Các đơn vị thành viên khác gồm …", "các thành viên còn lại là …": the units named
+# with a role just before are members too.
+_OTHERS = re.compile(r"(?i)\b(?:thành\s+viên|đơn\s+vị|cơ\s+quan)\s+(?:khác|còn\s+lại)\b")
+
+
+def _with_roles(doc: Doc, items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The leader and deputies first, then the other members listed."""
+    named = {_fold_unit(n) for n, _, _ in items}
+    roles = []
+    for name in ("leader_unit", "deputy_units"):
+        found = doc._.fields.get(name)
+        if not found:
+            continue
+        values = found.value if isinstance(found.value, list) else [found.value]
+        for value, span in zip(values, found.spans, strict=False):
+            if _fold_unit(value) not in named:
+                named.add(_fold_unit(value))
+                roles.append((value, *span))
+    return roles + items
+
+
 @Language.component("giaouoc_members")
 def members_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
@@ -223,6 +267,8 @@ def members_component(doc: Doc) -> Doc:
     leader_missing = leader and all(leader.value.lower() not in n.lower() for n, _, _ in items)
     if items and leader_missing and count and count[0] == len(items) + 1:
         items.append((leader.value, *leader.spans[0]))  # the leader counts among them
+    if items and _OTHERS.search(text[max(0, items[0][1] - 80) : items[0][1]]):
+        items = _with_roles(doc, items)
     if items:
         put(doc, "members", [n for n, _, _ in items], [(s, e) for _, s, e in items])
     return doc
