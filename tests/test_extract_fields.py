@@ -813,6 +813,19 @@ ROLES = [
         [],
         id="the-role-held-for-the-events-year",
     ),
+    pytest.param(
+        "Năm 2024, Sở Tài chính là đơn vị Khối trưởng; Sở Xây dựng và Sở Công Thương là các "
+        "đơn vị Khối phó.",
+        "Sở Tài chính",
+        ["Sở Xây dựng", "Sở Công Thương"],
+        id="la-cac-don-vi-khoi-pho",
+    ),
+    pytest.param(
+        "Tại hội nghị, Sở Y tế đã bàn giao nhiệm vụ Khối trưởng năm 2024 cho Sở Tài chính.",
+        "Sở Tài chính",
+        [],
+        id="role-handed-to-the-unit-after-cho",
+    ),
 ]
 
 
