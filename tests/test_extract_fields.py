@@ -160,6 +160,14 @@ EVENT_TYPES = [
         "signing",
         id="pledge-ceremony-without-ky",
     ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế tổng kết công tác thi đua năm 2024",
+        "Sáng 8/1, Khối thi đua các sở kinh tế tổ chức hội nghị tổng kết công tác thi đua năm "
+        "2024. Theo kế hoạch, các đơn vị tổ chức ký kết giao ước thi đua năm 2025 trước ngày "
+        "15/3/2025.",
+        "review",
+        id="a-pledge-due-by-a-deadline-is-no-signing",
+    ),
 ]
 
 
@@ -213,6 +221,13 @@ NOT_RELEVANT = [
         "lãnh đạo UBND tỉnh và đại diện các bệnh viện. Năm qua, ngành y tế đã hoàn thành tốt "
         "nhiệm vụ. Năm 2024, Sở Y tế là Khối trưởng Khối thi đua Văn hóa - Xã hội.",
         id="an-agency-event-naming-its-bloc-in-passing",
+    ),
+    pytest.param(
+        "Hướng dẫn tổ chức hoạt động của các khối, cụm thi đua năm 2025",
+        "Ban Thi đua - Khen thưởng tỉnh vừa ban hành hướng dẫn về tổ chức hoạt động của các khối, "
+        "cụm thi đua năm 2025. Các Khối trưởng, Cụm trưởng tổ chức ký kết giao ước thi đua năm "
+        "2025.",
+        id="a-guidance-document",
     ),
 ]
 
