@@ -1128,6 +1128,11 @@ def test_eth_for_d_and_no_break_spaces(extractor) -> None:
 
 GOALS = [
     pytest.param(
+        "Các đơn vị giao ước tập trung chăm lo người có công; nâng cao chất lượng dạy và học.",
+        ["chăm lo người có công", "nâng cao chất lượng dạy và học"],
+        id="giao-uoc-tap-trung",
+    ),
+    pytest.param(
         "Năm 2024, các sở trong khối xác định tập trung hoàn thành các chỉ tiêu được giao; đẩy "
         "nhanh tiến độ giải ngân vốn đầu tư công; cải thiện chỉ số năng lực cạnh tranh cấp tỉnh.",
         [
@@ -1267,3 +1272,17 @@ def test_goals_leave_out_scores_rankings_and_estimates(extractor) -> None:
     record = run(extractor, text)
     assert any(contains(item, "đẩy mạnh cải cách hành chính") for item in record.goals)
     assert not any(re.search(r"xếp thứ|điểm|ước đạt", item) for item in record.goals), record.goals
+
+
+def test_goals_leave_out_movements_reported_as_results_and_labels(extractor) -> None:
+    text = build(
+        SIGNING_OPENING
+        + "Các phong trào thi đua “Chung sức xây dựng nông thôn mới”, “Vì người nghèo” được "
+        "triển khai sâu rộng. Hội nghị bàn phương hướng hoạt động năm 2024. Năm 2024, các đơn "
+        "vị giao ước đẩy mạnh chuyển đổi số trong hoạt động công vụ.",
+        title=SIGNING_TITLE,
+    )
+    record = run(extractor, text)
+    assert any(contains(item, "đẩy mạnh chuyển đổi số") for item in record.goals), record.goals
+    assert not any("nông thôn mới" in item for item in record.goals), record.goals
+    assert "hoạt động năm 2024" not in record.goals

@@ -14,7 +14,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import put, sentence_start, sentences, text_of
+from extract.components.base import put, sentence_end, sentence_start, sentences, text_of
 from extract.lexicon import LEX
 
 _YEAR = r"((?:19|20)\d\d)"
@@ -54,9 +54,7 @@ def signing_spans(text: str) -> list[tuple[int, int]]:
 
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence (or line) holding text[start:end]."""
-    left = sentence_start(text, start)
-    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return text[left : min(stops, default=len(text))]
+    return text[sentence_start(text, start) : sentence_end(text, end)]
 
 
 _SENTENCE_WORDS = 6  # shorter lines under a headline are page furniture, not the lead
