@@ -702,6 +702,12 @@ MEMBERS = [
         ["Sở Y tế", "Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"],
         id="other-members-after-the-roles",
     ),
+    pytest.param(
+        "Cụm thi đua số 3 của tỉnh (gồm UBND các huyện Kiến Xương, Tiền Hải và Vũ Thư) tổ chức "
+        "hội nghị.",
+        ["UBND huyện Kiến Xương", "Tiền Hải", "Vũ Thư"],
+        id="a-kind-of-unit-before-cac-huyen",
+    ),
 ]
 
 
@@ -840,6 +846,18 @@ ROLES = [
         "Sở Tài chính",
         [],
         id="role-handed-to-the-unit-after-cho",
+    ),
+    pytest.param(
+        "Đồng chí Trần Văn Hải, Chánh Văn phòng UBND tỉnh, Trưởng Khối thi đua chủ trì hội nghị.",
+        "Văn phòng UBND tỉnh",
+        [],
+        id="a-title-that-carries-its-units-head-word",
+    ),
+    pytest.param(
+        "Thượng tá Lê Minh, Trưởng phòng Cảnh sát hình sự - đơn vị Trưởng khối chủ trì hội nghị.",
+        "Phòng Cảnh sát hình sự",
+        [],
+        id="truong-phong-heads-the-phong",
     ),
 ]
 

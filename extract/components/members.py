@@ -172,10 +172,14 @@ def _list_end(text: str, start: int) -> int:
 
 
 _LOCALITY_HEAD = re.compile(rf"(?i)^(?:(?:UBND|[ủu]ỷ?\s*ban\s+nhân\s+dân)\s+)?{LOCALITY}\s+")
+# The kind of unit and of locality before a name ("Hội Nông dân huyện"), which a list may
+# write once for all its members ("Hội Nông dân các huyện A, B và C").
+_KIND_AND_LOCALITY = re.compile(rf"(?i)^(?:[^,;:()]{{0,40}}?\s)?{LOCALITY}\s+")
 
 
 def _fold_unit(name: str) -> str:
-    """'UBND quận Bình Thủy', 'xã Phước Vĩnh Tây' and their bare names name one member."""
+    """'UBND quận Bình Thủy', 'xã Phước Vĩnh Tây' and their bare names name one member
+    ('Công an huyện A' and 'Tòa án nhân dân huyện A' are two)."""
     return _LOCALITY_HEAD.sub("", name).lower()
 
 
@@ -222,7 +226,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
             from_pos = raw_span[0] if raw_span else start
             # "quận 10" from "các quận 3, 10": the evidence is the number as written
             span = locate(text, name, from_pos, end + 1) or locate(
-                text, re.sub(rf"(?i)^{LOCALITY}\s+", "", name), from_pos, end + 1
+                text, _KIND_AND_LOCALITY.sub("", name), from_pos, end + 1
             )
             if span and _fold_unit(name) not in {_fold_unit(n) for n, _, _ in items}:
                 items.append((name, *span))
