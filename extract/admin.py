@@ -25,7 +25,7 @@ _VARIANTS = {
     "Đắk Nông": ["Đăk Nông", "Đắc Nông"],
     "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Huế"],
     "Bà Rịa - Vũng Tàu": ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Vũng Tàu"],
-    "Hồ Chí Minh": ["HCM"],  # "TP.HCM", "TP. HCM"
+    "Hồ Chí Minh": ["HCM", "TPHCM"],  # "TP.HCM", "TP. HCM", and in one word
     "Hòa Bình": ["Hoà Bình"],
     "Khánh Hòa": ["Khánh Hoà"],
     "Thanh Hóa": ["Thanh Hoá"],
@@ -39,6 +39,8 @@ _HOST_ALIASES = {
 }
 # Names that are also ordinary phrases: they count only with "tỉnh"/"thành phố" before.
 _NEEDS_PREFIX = {"Hồ Chí Minh", "Hòa Bình", "Bình Định", "Long An", "Hà Nam", "Vĩnh Long"}
+# Spellings that carry "thành phố" inside them.
+_PREFIX_INSIDE = {"tphcm"}
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,13 @@ def find_provinces(text: str) -> list[tuple[int, int, str, bool]]:
             if any(text[a[1] : b[0]].strip() for a, b in zip(span, span[1:], strict=False)):
                 continue  # punctuation between the words: not one name
             end = span[-1][1]
-            name = names.get(" ".join(text[start:end].split()).lower())
+            key = " ".join(text[start:end].split()).lower()
+            name = names.get(key)
             if not name:
                 continue
-            prefixed = bool(_PREFIX.search(text[max(0, start - 12) : start]))
+            prefixed = bool(
+                _PREFIX.search(text[max(0, start - 12) : start]) or key in _PREFIX_INSIDE
+            )
             if prefixed or name not in _NEEDS_PREFIX:
                 out.append((start, end, name, prefixed))
             i += n - 1

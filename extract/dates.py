@@ -38,9 +38,18 @@ _WEEKDAY = fragment("weekday")
 # "(Mặt trận) - Chiều ngày 3/8, …", "(BĐT) Sáng nay (29/2), …", "Sáng thứ Năm (ngày 9-3), …".
 SENTENCE_DATE = re.compile(
     rf"^\s*{_LEAD}(?:(?P<part>{_PART})\s+)?(?:(?:hôm\s+)?{_WEEKDAY}\s*[,(]?\s*)?"
-    rf"(?:(?:nay|qua)\s*[,(]?\s*)?(?:ngày\s+)?{DAY_MONTH}",
+    rf"(?:(?:hôm\s+)?(?:nay|qua)\s*[,(]?\s*)?(?:ngày\s+)?{DAY_MONTH}",
     re.IGNORECASE,
 )
+# A day named relative to the paper's own ("Chiều hôm qua, …", "Sáng nay, …", "Hôm qua
+# tại …") with no date after it. "Qua" and "nay" alone open other sentences ("Qua đó",
+# "Nay đã …"), so a time of day or "hôm" must come first.
+RELATIVE_DAY = re.compile(
+    rf"^\s*{_LEAD}(?:{_PART}\s+(?:hôm\s+)?|(?:ngày\s+)?hôm\s+)(?P<rel>nay|qua)\b"
+    r"(?!\s*[,(]?\s*(?:ngày\s+)?\d)",
+    re.IGNORECASE,
+)
+_DAYS_BACK = {"nay": 0, "qua": 1}
 # An event date inside a sentence, tied to the event by a time of day or "vào".
 INLINE_DATE = re.compile(
     rf"(?:\bvào\s+(?:(?:{_PART})\s+)?(?:ngày\s+)?|\b(?:{_PART})\s+(?:ngày\s+)?|\bngày\s+)"
@@ -94,6 +103,14 @@ def full_dates(text: str, offset: int = 0) -> list[DateMatch]:
 def sentence_date(sentence: str, offset: int = 0) -> DateMatch | None:
     m = SENTENCE_DATE.match(sentence)
     return _parts(m, offset) if m else None
+
+
+def relative_day(sentence: str, offset: int = 0) -> tuple[int, int, int] | None:
+    """Days before publication a sentence opens with ("Chiều hôm qua" → 1), and where."""
+    m = RELATIVE_DAY.match(sentence)
+    if not m:
+        return None
+    return _DAYS_BACK[m.group("rel").lower()], m.start("rel") + offset, m.end("rel") + offset
 
 
 def inline_dates(sentence: str, offset: int = 0) -> list[DateMatch]:

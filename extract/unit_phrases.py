@@ -11,9 +11,18 @@ from __future__ import annotations
 import re
 
 from extract.lexicon import LEX, fragment
+from extract.numbers import NUMBER_WORDS
 
+# Titles that carry their unit's head word: "Chánh Văn phòng UBND tỉnh" heads "Văn phòng
+# UBND tỉnh", "Trưởng phòng Cảnh sát hình sự" heads "Phòng Cảnh sát hình sự". Only the
+# title's own word is peeled; other titles ("Giám đốc Sở Y tế") go whole.
+_FUSED_TITLE = (
+    r"(?:phó\s+)?(?:chánh(?=\s+(?:văn\s+phòng|thanh\s+tra)\b)"
+    r"|trưởng(?=\s+(?:ban|phòng|đài|trạm)\s+(?-i:[A-ZĐ])))"
+)
 _LEAD_IN = re.compile(
-    r"^(?:(?:trong\s+đó|theo\s+đó|đồng\s+thời|năm\s+\d{4}|năm\s+nay|hội\s+nghị(?:\s+cũng)?(?:\s+đã)?|"
+    r"^(?:(?:" + _FUSED_TITLE + r"|trong\s+đó|theo\s+đó|đồng\s+thời|năm\s+\d{4}|năm\s+nay|"
+    r"hội\s+nghị(?:\s+cũng)?(?:\s+đã)?|"
     r"đã|cũng|bầu|được\s+bầu|bầu\s+chọn|thống\s+nhất(?:\s+chọn)?|giới\s+thiệu|địa\s+phương|do|"
     r"tại(?:\s+cơ\s+quan|\s+trụ\s+sở)?|"
     r"đại\s+diện(?:\s+lãnh\s+đạo)?|lãnh\s+đạo|cơ\s+quan|đơn\s+vị|đồng\s+chí|ông|bà|với|là|và|gồm|"
@@ -36,14 +45,25 @@ _ROLE_NOTE = re.compile(
 )
 
 
-_SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
 # Words that open the name of a district, town or commune.
 LOCALITY = r"(?:huyện|thành\s+phố|thị\s+xã|quận|xã|phường|thị\s+trấn)"
+_SPLIT_HEAD = re.compile(r"\s*(?:,|\bvà\b)\s+(?=" + fragment("unit_head") + r"\b)")
 _SPLIT_HEAD_CI = re.compile(r"\s*(?:,|\bvà\b)\s+(?=(?:các\s+)?" + LOCALITY + r"\b)")
 # "các huyện Bát Xát, Bảo Thắng và Mường Khương": one kind, then bare names.
-_LOCALITIES = re.compile(r"^các\s+(?P<kind>" + LOCALITY + r")\s+(?P<names>.+,.+|.+\svà\s.+)$")
-# "UBND 5 huyện: Củ Chi, …", "Công an 6 huyện miền núi: Kỳ Sơn, …": a count, then the list.
-_COUNTED_INTRO = re.compile(r"^[^,;:]*\b\d{1,3}\s+[^,;:]{2,40}:\s*")
+# "UBND các huyện Kiến Xương, Tiền Hải và Vũ Thư": the kind of unit may come first (not
+# another unit: "thị xã A và các huyện B, C").
+_LOCALITIES = re.compile(
+    rf"^(?P<head>(?:(?!\b(?:và|{LOCALITY})\b)[^,;:()]){{1,40}}?\s)?"
+    rf"các\s+(?P<kind>{LOCALITY})\s+(?P<names>.+,.+|.+\svà\s.+)$"
+)
+# "UBND 5 huyện: Củ Chi, …", "Công an 6 huyện miền núi: Kỳ Sơn, …", "Hội LHPN năm huyện
+# vùng cao: …", "KBNN các tỉnh, thành phố: …", "LĐLĐ 5 huyện, thị xã phía Bắc: …": a count
+# or "các", the kinds of the units, then the list of their bare names.
+_KIND = rf"(?:{LOCALITY}|tỉnh)"
+_COUNTED_INTRO = re.compile(
+    rf"^[^,;:]*?(?:\b\d{{1,3}}\s+[^,;:]{{2,40}}"
+    rf"|(?:\b\d{{1,3}}|(?<!\w){NUMBER_WORDS}|\bcác)\s+{_KIND}(?:\s*,\s*{_KIND})*[^,;:]{{0,40}}):\s*"
+)
 _CAPITAL_HEAD = re.compile(r"(?<!\w)(?=[A-ZĐÂĂÊÔƠƯ])" + fragment("unit_head"))
 
 
@@ -77,6 +97,8 @@ def clean_unit(raw: str) -> str:
         name = name.strip(" ,;:.–—-…\"“”'")
         if name == before:
             break
+    if re.match(r"(?:ban|phòng|đài|trạm)\s+[A-ZĐ]", name):
+        name = name[0].upper() + name[1:]  # "(Trưởng) phòng Cảnh sát hình sự"
     return name
 
 
@@ -85,13 +107,15 @@ def strip_role_note(item: str) -> str:
     return _ROLE_NOTE.sub("", item).strip(" ,;:.–—-")
 
 
-def _localities(kind: str, names: str) -> list[str]:
-    """'quận', '3, 10, 11 và Phú Nhuận' → 'quận 3', 'quận 10', 'quận 11', 'Phú Nhuận'.
+def _localities(kind: str, names: str, head: str | None = None) -> list[str]:
+    """'quận', '3, 10, 11 và Phú Nhuận' → 'quận 3', 'quận 10', 'quận 11', 'Phú Nhuận'
+    (with a head, 'UBND quận 3', …).
 
     The kind is written once before the list; a bare number is no name ("quận 10" is),
     so numbered districts and wards keep it.
     """
     parts = re.split(r"\s*,\s*|\s+và\s+", names)
+    kind = f"{head or ''}{kind}"
     return [f"{kind} {p}" if i == 0 or p.isdigit() else p for i, p in enumerate(parts) if p]
 
 
@@ -99,7 +123,7 @@ def split_units(chunk: str) -> list[str]:
     chunk = _COUNTED_INTRO.sub("", chunk.strip())
     several = _LOCALITIES.match(chunk)
     if several and ";" not in chunk and not _SPLIT_HEAD.search(chunk):
-        return _localities(several["kind"], several["names"])  # "các quận 3, 10 và Phú Nhuận"
+        return _localities(*several.group("kind", "names", "head"))  # "các quận 3, 10 và …"
     parts = [p.strip() for p in re.split(r"\s*;\s*", chunk) if p.strip()]
     if len(parts) == 1:
         pieces = [p.strip() for p in re.split(r"\s*,\s*", chunk.strip()) if p.strip()]
@@ -124,7 +148,7 @@ def split_units(chunk: str) -> list[str]:
         for piece in _SPLIT_HEAD_CI.split(item):
             several = _LOCALITIES.match(piece.strip())
             if several:
-                final.extend(_localities(several["kind"], several["names"]))
+                final.extend(_localities(*several.group("kind", "names", "head")))
             elif piece.strip():
                 final.append(piece)
     return final
@@ -136,8 +160,9 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> tup
     at = text.find(value, start, end)
     if at >= 0:
         return at, at + len(value)
+    # other spacing, or another case ("Phòng …" written "phòng …" after a title)
     pattern = r"\s+".join(re.escape(w) for w in value.split())
-    m = re.compile(pattern).search(text, start, end) if pattern else None
+    m = re.compile(pattern, re.IGNORECASE).search(text, start, end) if pattern else None
     return m.span() if m else None
 
 

@@ -160,6 +160,14 @@ EVENT_TYPES = [
         "signing",
         id="pledge-ceremony-without-ky",
     ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế tổng kết công tác thi đua năm 2024",
+        "Sáng 8/1, Khối thi đua các sở kinh tế tổ chức hội nghị tổng kết công tác thi đua năm "
+        "2024. Theo kế hoạch, các đơn vị tổ chức ký kết giao ước thi đua năm 2025 trước ngày "
+        "15/3/2025.",
+        "review",
+        id="a-pledge-due-by-a-deadline-is-no-signing",
+    ),
 ]
 
 
@@ -213,6 +221,13 @@ NOT_RELEVANT = [
         "lãnh đạo UBND tỉnh và đại diện các bệnh viện. Năm qua, ngành y tế đã hoàn thành tốt "
         "nhiệm vụ. Năm 2024, Sở Y tế là Khối trưởng Khối thi đua Văn hóa - Xã hội.",
         id="an-agency-event-naming-its-bloc-in-passing",
+    ),
+    pytest.param(
+        "Hướng dẫn tổ chức hoạt động của các khối, cụm thi đua năm 2025",
+        "Ban Thi đua - Khen thưởng tỉnh vừa ban hành hướng dẫn về tổ chức hoạt động của các khối, "
+        "cụm thi đua năm 2025. Các Khối trưởng, Cụm trưởng tổ chức ký kết giao ước thi đua năm "
+        "2025.",
+        id="a-guidance-document",
     ),
 ]
 
@@ -381,6 +396,46 @@ DATES = [
         date(2024, 3, 15),
         id="posted-by-line",
     ),
+    pytest.param(
+        None,
+        "Cụm thi đua các huyện phía Nam ký kết giao ước thi đua năm 2024",
+        "15/03/2024 06:00",
+        "Chiều hôm qua, tại huyện Hải Lăng, Cụm thi đua các huyện phía Nam tổ chức hội nghị ký "
+        "kết giao ước thi đua năm 2024.",
+        date(2024, 3, 14),
+        date(2024, 3, 15),
+        id="chieu-hom-qua-is-the-day-before-the-paper",
+    ),
+    pytest.param(
+        None,
+        "Cụm thi đua các huyện phía Nam ký kết giao ước thi đua năm 2024",
+        "01/03/2024 18:00",
+        "Sáng nay, Cụm thi đua các huyện phía Nam tổ chức hội nghị ký kết giao ước thi đua năm "
+        "2024.",
+        date(2024, 3, 1),
+        date(2024, 3, 1),
+        id="sang-nay-is-the-papers-day",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua Văn hóa - Xã hội ký kết giao ước thi đua năm 2024",
+        "08/03/2024 05:45",
+        "Hôm qua (7/3), tại Sở Y tế, Khối thi đua Văn hóa - Xã hội tổ chức hội nghị ký kết giao "
+        "ước thi đua năm 2024.",
+        date(2024, 3, 7),
+        date(2024, 3, 8),
+        id="hom-qua-with-the-day-in-brackets",
+    ),
+    pytest.param(
+        None,
+        "Khối thi đua các sở kinh tế ký kết giao ước thi đua năm 2024",
+        "15/03/2024 08:00",
+        "Qua một năm triển khai, Khối thi đua các sở kinh tế đã tổ chức hội nghị ký kết giao ước "
+        "thi đua năm 2024.",
+        None,
+        date(2024, 3, 15),
+        id="qua-alone-is-no-day",
+    ),
 ]
 
 
@@ -491,6 +546,20 @@ COUNTS = [
     ),
     pytest.param("Khối gồm UBND 9 huyện, thị xã.", 9, id="count-after-the-kind-of-unit"),
     pytest.param(
+        "Cụm gồm Ủy ban MTTQ Việt Nam của 9 xã, phường.", 9, id="count-after-a-long-kind-of-unit"
+    ),
+    pytest.param(
+        "Khối thi đua các sở kinh tế có sự tham gia của 14 cơ quan, đơn vị.",
+        14,
+        id="su-tham-gia-cua-after-the-bloc",
+    ),
+    pytest.param(
+        "Hội nghị diễn ra với sự tham gia của 45 đơn vị, doanh nghiệp trên địa bàn.",
+        None,
+        id="su-tham-gia-cua-attendees",
+    ),
+    pytest.param("Khối thi đua số 2 gồm 8 phòng nghiệp vụ.", 8, id="departments-phong"),
+    pytest.param(
         "Đây là năm thứ hai Khối thi đua số 4 tỉnh Quảng Trị ký giao ước.",
         None,
         id="an-ordinal-is-no-count",
@@ -592,6 +661,52 @@ MEMBERS = [
             "BIDV chi nhánh tỉnh",
         ],
         id="banks-named-by-brand",
+    ),
+    pytest.param(
+        "Cụm gồm 5 đơn vị: Huyện đoàn Sơn Hà, Huyện đoàn Ba Tơ, Thị đoàn Đức Phổ, Huyện đoàn "
+        "Minh Long và Huyện đoàn Trà Bồng.",
+        [
+            "Huyện đoàn Sơn Hà",
+            "Huyện đoàn Ba Tơ",
+            "Thị đoàn Đức Phổ",
+            "Huyện đoàn Minh Long",
+            "Huyện đoàn Trà Bồng",
+        ],
+        id="youth-unions-of-districts-are-units",
+    ),
+    pytest.param(
+        "Cụm gồm Hội LHPN năm huyện vùng cao: Bát Xát, Mường Khương, Si Ma Cai và Bắc Hà.",
+        ["Bát Xát", "Mường Khương", "Si Ma Cai", "Bắc Hà"],
+        id="count-in-words-then-the-kind-then-the-names",
+    ),
+    pytest.param(
+        "Cụm gồm Kho bạc Nhà nước các tỉnh, thành phố: Cần Thơ, Hậu Giang, Sóc Trăng và Bạc Liêu.",
+        ["Cần Thơ", "Hậu Giang", "Sóc Trăng", "Bạc Liêu"],
+        id="cac-and-two-kinds-then-the-names",
+    ),
+    pytest.param(
+        "Cụm gồm 4 quận: Ninh Kiều, Bình Thủy, Cái Răng và Ô Môn; UBND quận Bình Thủy là Cụm "
+        "trưởng năm 2025.",
+        ["Ninh Kiều", "Bình Thủy", "Cái Răng", "Ô Môn"],
+        id="a-member-named-again-with-its-role",
+    ),
+    pytest.param(
+        "Khối gồm các cơ quan, đơn vị:\nSở Y tế\nSở Giáo dục và Đào tạo\nBan Dân tộc tỉnh\n\n"
+        "Năm 2024, Sở Y tế là Khối trưởng.",
+        ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Ban Dân tộc tỉnh"],
+        id="one-unit-a-line-with-no-marks",
+    ),
+    pytest.param(
+        "Khối do Sở Y tế làm trưởng khối, Sở Tư pháp làm phó khối. Các đơn vị thành viên khác "
+        "gồm Sở Nội vụ, Sở Tài chính.",
+        ["Sở Y tế", "Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"],
+        id="other-members-after-the-roles",
+    ),
+    pytest.param(
+        "Cụm thi đua số 3 của tỉnh (gồm UBND các huyện Kiến Xương, Tiền Hải và Vũ Thư) tổ chức "
+        "hội nghị.",
+        ["UBND huyện Kiến Xương", "Tiền Hải", "Vũ Thư"],
+        id="a-kind-of-unit-before-cac-huyen",
     ),
 ]
 
@@ -718,6 +833,31 @@ ROLES = [
         "Sở Tài chính",
         [],
         id="the-role-held-for-the-events-year",
+    ),
+    pytest.param(
+        "Năm 2024, Sở Tài chính là đơn vị Khối trưởng; Sở Xây dựng và Sở Công Thương là các "
+        "đơn vị Khối phó.",
+        "Sở Tài chính",
+        ["Sở Xây dựng", "Sở Công Thương"],
+        id="la-cac-don-vi-khoi-pho",
+    ),
+    pytest.param(
+        "Tại hội nghị, Sở Y tế đã bàn giao nhiệm vụ Khối trưởng năm 2024 cho Sở Tài chính.",
+        "Sở Tài chính",
+        [],
+        id="role-handed-to-the-unit-after-cho",
+    ),
+    pytest.param(
+        "Đồng chí Trần Văn Hải, Chánh Văn phòng UBND tỉnh, Trưởng Khối thi đua chủ trì hội nghị.",
+        "Văn phòng UBND tỉnh",
+        [],
+        id="a-title-that-carries-its-units-head-word",
+    ),
+    pytest.param(
+        "Thượng tá Lê Minh, Trưởng phòng Cảnh sát hình sự - đơn vị Trưởng khối chủ trì hội nghị.",
+        "Phòng Cảnh sát hình sự",
+        [],
+        id="truong-phong-heads-the-phong",
     ),
 ]
 
@@ -934,6 +1074,27 @@ PROVINCES = [
         id="text-wins-over-site",
     ),
     pytest.param(
+        "Chiều 12/3, Cụm thi đua số 5 các phường khu vực trung tâm TPHCM tổ chức ký kết giao ước "
+        "thi đua năm 2025.",
+        None,
+        "Hồ Chí Minh",
+        id="tphcm-in-one-word",
+    ),
+    pytest.param(
+        "Chiều 12/3, Cụm thi đua các Quỹ tín dụng nhân dân khu vực phía Nam tỉnh Nghệ An tổ chức "
+        "ký kết giao ước thi đua năm 2024.",
+        None,
+        "Nghệ An",
+        id="khu-vuc-of-one-province",
+    ),
+    pytest.param(
+        "Chiều 12/3, Cụm thi đua số 2 các xã khu vực miền núi phía Tây tổ chức ký kết giao ước "
+        "thi đua năm 2025 tại xã Tam Đảo, tỉnh Phú Thọ.",
+        None,
+        "Phú Thọ",
+        id="communes-lie-in-one-province",
+    ),
+    pytest.param(
         "Chiều 12/3, Khối thi đua các sở kinh tế tổ chức ký kết giao ước thi đua năm 2024.",
         None,
         None,
@@ -984,6 +1145,11 @@ def test_eth_for_d_and_no_break_spaces(extractor) -> None:
 # --- goals ----------------------------------------------------------------------------
 
 GOALS = [
+    pytest.param(
+        "Các đơn vị giao ước tập trung chăm lo người có công; nâng cao chất lượng dạy và học.",
+        ["chăm lo người có công", "nâng cao chất lượng dạy và học"],
+        id="giao-uoc-tap-trung",
+    ),
     pytest.param(
         "Năm 2024, các sở trong khối xác định tập trung hoàn thành các chỉ tiêu được giao; đẩy "
         "nhanh tiến độ giải ngân vốn đầu tư công; cải thiện chỉ số năng lực cạnh tranh cấp tỉnh.",
@@ -1124,3 +1290,17 @@ def test_goals_leave_out_scores_rankings_and_estimates(extractor) -> None:
     record = run(extractor, text)
     assert any(contains(item, "đẩy mạnh cải cách hành chính") for item in record.goals)
     assert not any(re.search(r"xếp thứ|điểm|ước đạt", item) for item in record.goals), record.goals
+
+
+def test_goals_leave_out_movements_reported_as_results_and_labels(extractor) -> None:
+    text = build(
+        SIGNING_OPENING
+        + "Các phong trào thi đua “Chung sức xây dựng nông thôn mới”, “Vì người nghèo” được "
+        "triển khai sâu rộng. Hội nghị bàn phương hướng hoạt động năm 2024. Năm 2024, các đơn "
+        "vị giao ước đẩy mạnh chuyển đổi số trong hoạt động công vụ.",
+        title=SIGNING_TITLE,
+    )
+    record = run(extractor, text)
+    assert any(contains(item, "đẩy mạnh chuyển đổi số") for item in record.goals), record.goals
+    assert not any("nông thôn mới" in item for item in record.goals), record.goals
+    assert "hoạt động năm 2024" not in record.goals

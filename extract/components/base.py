@@ -74,3 +74,9 @@ def sentence_start(text: str, pos: int) -> int:
     """Where the sentence (or line) holding `text[pos]` begins, by ". " and newlines: a
     cheap bound for a cue's context, where the Doc's sentences are not at hand."""
     return max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+
+
+def sentence_end(text: str, pos: int) -> int:
+    """Where the sentence (or line) holding `text[pos]` ends, by the same marks."""
+    stops = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
+    return min(stops, default=len(text))

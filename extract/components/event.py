@@ -14,7 +14,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import put, sentence_start, sentences, text_of
+from extract.components.base import put, sentence_end, sentence_start, sentences, text_of
 from extract.lexicon import LEX
 
 _YEAR = r"((?:19|20)\d\d)"
@@ -41,7 +41,7 @@ def signing_spans(text: str) -> list[tuple[int, int]]:
     blocs: bool | None = None  # whether the text names a bloc or a bloc role: asked once
     for m in LEX["signing"].finditer(text):
         before = text[max(0, m.start() - 40) : m.end()]
-        if LEX["signing_not"].search(before):
+        if LEX["signing_not"].search(before) or LEX["signing_deadline"].match(text, m.end()):
             continue
         if not LEX["emulation"].search(_sentence_around(text, m.start(), m.end())):
             if blocs is None:
@@ -54,9 +54,7 @@ def signing_spans(text: str) -> list[tuple[int, int]]:
 
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence (or line) holding text[start:end]."""
-    left = sentence_start(text, start)
-    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return text[left : min(stops, default=len(text))]
+    return text[sentence_start(text, start) : sentence_end(text, end)]
 
 
 _SENTENCE_WORDS = 6  # shorter lines under a headline are page furniture, not the lead
@@ -99,6 +97,8 @@ def _is_relevant(doc: Doc, signings: list[tuple[int, int]]) -> bool:
     lead, _ = _lead(doc)
     if not LEX["emulation"].search(text) and not LEX["role_mention"].search(text):
         return False
+    if LEX["document_title"].match(title):
+        return False  # "Hướng dẫn tổ chức hoạt động của các khối, cụm thi đua năm 2025"
     blocs = _named_blocs(text) + len(LEX["role_mention"].findall(text))
     title_blocs = LEX["bloc_mention"].search(title) or LEX["role_mention"].search(title)
     not_event = LEX["not_event_title"].search(title or lead[:200])

@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put, sentence_start, sentences, text_of
+from extract.components.base import get, put, sentence_end, sentence_start, sentences, text_of
 from extract.lexicon import LEX
 
 _MAX_ITEM = 350
@@ -158,8 +158,9 @@ def _named_movements(doc: Doc) -> list[tuple[int, int]]:
     for q in _QUOTED.finditer(text, start):
         if not _NAMED_BY.search(text[max(0, q.start() - 45) : q.start()]):
             continue
-        if LEX["goal_past"].search(text[sentence_start(text, q.start()) : q.start()]):
-            continue
+        sentence = text[sentence_start(text, q.start()) : sentence_end(text, q.end())]
+        if LEX["goal_past"].search(sentence.replace(q.group(0), " ")):
+            continue  # "Các phong trào thi đua “…” được triển khai sâu rộng": a result
         if len(q.group(1).split()) >= 2:
             out.append((q.start(1), q.end(1)))
     return out

@@ -41,9 +41,10 @@ _COUNT_IN_NAME = re.compile(
     r"(?<![\w/.,])(?<!số\s)(?P<n>\d{1,2})\s+(?P<noun>tỉnh|thành\s+phố|huyện|quận|sở|đơn\s+vị)\b",
     re.IGNORECASE,
 )
-# "gồm Công an 5 tỉnh Tây Nguyên", "gồm UBND 9 huyện": a kind of unit, then how many.
+# "gồm Công an 5 tỉnh Tây Nguyên", "gồm UBND 9 huyện", "gồm Ủy ban MTTQ Việt Nam của 9
+# xã, phường": a kind of unit, then how many.
 _COUNT_AFTER_UNIT_KIND = re.compile(
-    rf"\b(?:bao\s+gồm|gồm)\s+(?-i:{fragment('unit_head')})(?:\s+[A-ZĐ]\w*){{0,2}}\s+"
+    rf"\b(?:bao\s+gồm|gồm)\s+(?-i:{fragment('unit_head')})(?:\s+[A-ZĐ]\w*){{0,4}}(?:\s+của)?\s+"
     rf"(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\b",
     re.IGNORECASE,
 )
@@ -68,7 +69,8 @@ _INTRO_LOCALITY = re.compile(rf"\bcác\s+{LOCALITY}\s*$", re.IGNORECASE)
 # "UBND các huyện", "thị xã phía Tây Nam của tỉnh": a class of units or a description,
 # not one unit named (a locality's name is capitalised or a number).
 _CLASS_OF_UNITS = re.compile(rf"(?i)^(?:\S+\s+){{0,3}}các\s+{LOCALITY}$")
-_LOCALITY_THEN = re.compile(rf"(?i)^{LOCALITY}\s+(\S)")
+# ("Huyện đoàn Mộ Đức", "Thị ủy …": the Youth Union's or the Party's committee, a unit.)
+_LOCALITY_THEN = re.compile(rf"(?i)^{LOCALITY}\s+(?!(?:đoàn|ủy|uỷ)\b)(\S)")
 
 
 def _names_no_unit(name: str) -> bool:
@@ -103,7 +105,7 @@ def member_count(
                 continue
             if (
                 pattern is _COUNT_AFTER_INTRO
-                and m.group(0).lower().startswith("có")
+                and not m.group(0).lower().startswith(("gồm", "bao"))
                 and not (
                     LEX["member_tie_after"].match(text, m.end() + 1)
                     or "thành viên" in m.group("noun").lower()
@@ -134,6 +136,25 @@ def _bulleted(text: str, start: int) -> tuple[str, int] | None:
     return ("; ".join(items), pos) if len(items) >= 2 else None
 
 
+# A table flattened to text: after "gồm:", one unit a line and no marks; a blank line or
+# a line that opens with no unit's head word ends it.
+_UNIT_LINE = re.compile(
+    rf"[ \t]*\n[ \t]*(?P<item>(?-i:{fragment('unit_head')})\b[^\n.;:]{{0,100}}?)[ \t;.,]*(?=\n|$)"
+)
+
+
+def _unit_lines(text: str, start: int) -> tuple[str, int] | None:
+    """The units set out one a line right after `start`, joined by ';', and their end."""
+    pos = start
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1  # the intro's pattern ate the line break
+    items = []
+    while m := _UNIT_LINE.match(text, pos):
+        items.append(m.group("item"))
+        pos = m.end()
+    return ("; ".join(items), pos) if len(items) >= 2 else None
+
+
 # "Sở Công Thương (Khối trưởng), Sở Xây dựng (Khối phó), …": a role noted in brackets
 # inside a list does not close it.
 _ROLE_IN_BRACKETS = re.compile(
@@ -150,9 +171,16 @@ def _list_end(text: str, start: int) -> int:
     return start + (m.start() if m else len(window))
 
 
+_LOCALITY_HEAD = re.compile(rf"(?i)^(?:(?:UBND|[ủu]ỷ?\s*ban\s+nhân\s+dân)\s+)?{LOCALITY}\s+")
+# The kind of unit and of locality before a name ("Hội Nông dân huyện"), which a list may
+# write once for all its members ("Hội Nông dân các huyện A, B và C").
+_KIND_AND_LOCALITY = re.compile(rf"(?i)^(?:[^,;:()]{{0,40}}?\s)?{LOCALITY}\s+")
+
+
 def _fold_unit(name: str) -> str:
-    """'xã Phước Vĩnh Tây' and 'Phước Vĩnh Tây' name one member."""
-    return re.sub(rf"(?i)^{LOCALITY}\s+", "", name).lower()
+    """'UBND quận Bình Thủy', 'xã Phước Vĩnh Tây' and their bare names name one member
+    ('Công an huyện A' and 'Tòa án nhân dân huyện A' are two)."""
+    return _LOCALITY_HEAD.sub("", name).lower()
 
 
 def member_list(text: str) -> list[tuple[str, int, int]]:
@@ -173,7 +201,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         locality = _INTRO_LOCALITY.search(m.group(0))
         if locality:
             start = m.start() + locality.start()
-        bulleted = _bulleted(text, start)
+        bulleted = _bulleted(text, start) or _unit_lines(text, start)
         if bulleted:
             chunk, end = bulleted
         else:
@@ -198,13 +226,34 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
             from_pos = raw_span[0] if raw_span else start
             # "quận 10" from "các quận 3, 10": the evidence is the number as written
             span = locate(text, name, from_pos, end + 1) or locate(
-                text, re.sub(rf"(?i)^{LOCALITY}\s+", "", name), from_pos, end + 1
+                text, _KIND_AND_LOCALITY.sub("", name), from_pos, end + 1
             )
             if span and _fold_unit(name) not in {_fold_unit(n) for n, _, _ in items}:
                 items.append((name, *span))
         if len(items) >= 2:
             return items
     return []
+
+
+# "Các đơn vị thành viên khác gồm …", "các thành viên còn lại là …": the units named
+# with a role just before are members too.
+_OTHERS = re.compile(r"(?i)\b(?:thành\s+viên|đơn\s+vị|cơ\s+quan)\s+(?:khác|còn\s+lại)\b")
+
+
+def _with_roles(doc: Doc, items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The leader and deputies first, then the other members listed."""
+    named = {_fold_unit(n) for n, _, _ in items}
+    roles = []
+    for name in ("leader_unit", "deputy_units"):
+        found = doc._.fields.get(name)
+        if not found:
+            continue
+        values = found.value if isinstance(found.value, list) else [found.value]
+        for value, span in zip(values, found.spans, strict=False):
+            if _fold_unit(value) not in named:
+                named.add(_fold_unit(value))
+                roles.append((value, *span))
+    return roles + items
 
 
 @Language.component("giaouoc_members")
@@ -222,6 +271,8 @@ def members_component(doc: Doc) -> Doc:
     leader_missing = leader and all(leader.value.lower() not in n.lower() for n, _, _ in items)
     if items and leader_missing and count and count[0] == len(items) + 1:
         items.append((leader.value, *leader.spans[0]))  # the leader counts among them
+    if items and _OTHERS.search(text[max(0, items[0][1] - 80) : items[0][1]]):
+        items = _with_roles(doc, items)
     if items:
         put(doc, "members", [n for n, _, _ in items], [(s, e) for _, s, e in items])
     return doc

@@ -27,10 +27,23 @@ _DISTRICT = re.compile(
 )
 
 
+# A bloc of one province's own districts, communes or wards, or of a part of it ("khu
+# vực phía Bắc tỉnh", "các phường khu vực trung tâm"), lies in one province even where
+# its name says "khu vực" or "miền núi phía …".
+_WITHIN_ONE = re.compile(
+    r"(?i)\bcác\s+(?:xã|phường|huyện|quận|thị\s+xã|thị\s+trấn)\b"
+    r"|\b(?:khu\s+vực|phía)\s+(?:phía\s+)?\S+\s+(?:của\s+)?(?:tỉnh|thành\s+phố)\b"
+)
+_AFTER_NAME = 25  # characters after a bloc's name that may still say where it lies
+
+
 def _is_regional(doc: Doc) -> bool:
-    bloc = get(doc, "bloc_name") or ""
-    if bloc and LEX["regional"].search(bloc):
-        return True
+    found = doc._.fields.get("bloc_name")
+    if found and LEX["regional"].search(found.value):
+        end = found.spans[0][1] if found.spans else 0
+        around = found.value + text_of(doc)[end : end + _AFTER_NAME]
+        if not _WITHIN_ONE.search(around):
+            return True
     members = get(doc, "members", [])
     named = {p for p in map(province_named, members) if p}
     if len(named) >= 2:

@@ -32,16 +32,17 @@ _CLAUSE_START = re.compile(
 )
 _BEFORE_LINK = re.compile(
     r"(?:\s+(?:được\s+giao(?:\s+nhiệm\s+vụ)?\s+)?(?:là|làm|giữ\s+(?:vai\s+trò|cương\s+vị|chức)|đảm\s+nhận(?:\s+vai\s+trò|\s+cương\s+vị)?"
-    r"|đảm\s+nhiệm(?:\s+vai\s+trò|\s+cương\s+vị)?|(?:giao|nhận|đảm\s+nhận)\s+nhiệm\s+vụ(?:\s+là)?"
+    r"|đảm\s+nhiệm(?:\s+vai\s+trò|\s+cương\s+vị)?|(?:(?<!bàn\s)giao|nhận|đảm\s+nhận)\s+nhiệm\s+vụ(?:\s+là)?"
     r"|(?:tiếp\s+)?nhận\s+cờ(?:\s+luân\s+phiên)?)"
-    r"\s+(?:(?:hai|ba|bốn|\d)\s+)?(?:đơn\s+vị\s+|tỉnh\s+|huyện\s+|cơ\s+quan\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
+    r"\s+(?:(?:hai|ba|bốn|các|những|\d)\s+)?(?:đơn\s+vị\s+|tỉnh\s+|huyện\s+|cơ\s+quan\s+)?|\s*[,–—-]\s*(?:là\s+)?(?:đơn\s+vị\s+)?"
     r"|\s*\(\s*(?:là\s+)?(?:đơn\s+vị\s+)?)$",
     re.IGNORECASE,
 )
 # "Khối trưởng (Khối thi đua số 3) (năm 2024) là X": the bloc's name may stand between.
+# "bàn giao nhiệm vụ Khối trưởng năm 2025 cho X": the unit handed the role.
 _AFTER = re.compile(
-    r"(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?(?:\s+(?!là\b|năm\b)[^\s,;.:()]+){0,8}?)?"
-    r"(?:\s+năm\s+\d{4})?\s*(?:là|:)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
+    r"(?:\s+(?:khối|cụm)(?:\s+thi\s+đua)?(?:\s+(?!là\b|năm\b|cho\b)[^\s,;.:()]+){0,8}?)?"
+    r"(?:\s+năm\s+\d{4})?\s*(?:là|:|(?<=\s)cho\s)\s*(?:đơn\s+vị\s+)?([^,;.()\n]{3,120})",
     re.IGNORECASE,
 )
 # The year a role is held for, written after it: "Khối trưởng (Khối thi đua) năm 2024".

@@ -9,13 +9,13 @@ date — from the emulation year the article is about (GUIDE.md, Dates).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put, sentences, text_of
-from extract.dates import DateMatch, inline_dates, sentence_date
+from extract.components.base import Sentence, get, put, sentences, text_of
+from extract.dates import DateMatch, inline_dates, relative_day, sentence_date
 from extract.lexicon import LEX
 
 _LEAD_SENTENCES = 4
@@ -26,7 +26,7 @@ def _candidate(doc: Doc) -> DateMatch | None:
     title = doc._.layout.title
     sents = body[:_LEAD_SENTENCES]
     for sent in sents:
-        found = sentence_date(sent.text, sent.start_char)
+        found = sentence_date(sent.text, sent.start_char) or _relative(doc, sent)
         if found:
             return found
     for sent in sents:
@@ -43,6 +43,17 @@ def _candidate(doc: Doc) -> DateMatch | None:
             if found:
                 return found[0]
     return None
+
+
+def _relative(doc: Doc, sent: Sentence) -> DateMatch | None:
+    """The day "Chiều hôm qua, …" names in a paper dated 15/3: the 14th (none undated)."""
+    published = doc._.layout.published
+    found = relative_day(sent.text, sent.start_char) if published else None
+    if not found:
+        return None
+    back, start, end = found
+    day = published.value - timedelta(days=back)
+    return DateMatch(start, end, day.day, day.month, day.year)
 
 
 def resolve_year(found: DateMatch, doc: Doc) -> date | None:
