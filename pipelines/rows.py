@@ -208,8 +208,8 @@ def _normalized_names(
     has_empty = np.bincount(
         np.repeat(np.arange(len(counts)), counts), weights=empty, minlength=len(counts)
     )
+    whole = (counts == flat.lengths) & (has_empty == 0)
     rows = flat.rows.to_numpy()
-    whole = (counts == np.bincount(rows, minlength=len(counts))) & (has_empty == 0)
     use = whole[rows]
     if not use.any():
         return ours
