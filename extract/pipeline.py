@@ -25,12 +25,12 @@ import extract.components.place
 import extract.components.roles
 import extract.components.when  # noqa: F401  (registers the components)
 from extract import admin, nlp
-from extract.components.layout import story_end
+from extract.components.layout import story_text
 from extract.models import Article, EventRecord, Normalized, ProvinceNames, Span
 from extract.page import parse_page
 from extract.units import normalize_unit
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.1"
 
 COMPONENTS = [
     "giaouoc_layout",
@@ -72,7 +72,7 @@ class Extractor:
     def extract(self, article: Article) -> EventRecord:
         raw = article_text(article)
         text = nlp.clean_text(raw)
-        text = text[: story_end(text)]  # a prefix: offsets stay those of the article
+        text = story_text(text)  # offsets stay those of the article
         doc = nlp.make_doc(text)
         doc._.article = article
         doc._.fields = {}

@@ -1124,3 +1124,129 @@ def test_goals_leave_out_scores_rankings_and_estimates(extractor) -> None:
     record = run(extractor, text)
     assert any(contains(item, "đẩy mạnh cải cách hành chính") for item in record.goals)
     assert not any(re.search(r"xếp thứ|điểm|ước đạt", item) for item in record.goals), record.goals
+
+
+# --- page noise: what a scraped page carries besides the story -------------------------
+
+_REVIEW = (
+    "Chiều 11/1, Khối thi đua các doanh nghiệp tỉnh tổ chức hội nghị tổng kết công tác thi "
+    "đua năm 2023. Khối gồm 11 doanh nghiệp, Công ty Điện lực tỉnh là Khối trưởng năm 2023."
+)
+_OTHER_STORIES = (
+    "Khối thi đua các sở, ngành kinh tế ký kết giao ước thi đua năm 2024, Sở Xây dựng làm "
+    "Khối trưởng\nCụm thi đua các huyện biên giới ký giao ước thi đua năm 2024"
+)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Tin bài khác",
+        "Tin cùng loại",
+        "Bài viết khác",
+        "Các bài viết khác:",
+        "Tin nổi bật",
+        "Đọc thêm",
+        ">> Tin mới",
+        "Ý kiến bạn đọc (2)",
+        "Bình luận (0)",
+    ],
+)
+def test_lists_under_the_story_are_not_read(extractor, heading: str) -> None:
+    text = build(f"{_REVIEW}\n\nThu Hà\n\n{heading}\n{_OTHER_STORIES}", title="Tổng kết năm 2023")
+    record = run(extractor, text)
+    assert record.event_type == "review"
+    assert same_name(record.leader_unit, "Công ty Điện lực tỉnh")
+
+
+def test_a_brief_shorter_than_the_list_under_it(extractor) -> None:
+    others = "\n".join(
+        f"Cụm thi đua số {n} ký kết giao ước thi đua năm 2024: huyện {name} làm Cụm trưởng"
+        for n, name in [(1, "Long Hồ"), (2, "Mang Thít"), (4, "Vũng Liêm"), (5, "Tam Bình")]
+    )
+    body = (
+        "Ngày 8/3, Cụm thi đua số 3 (gồm thị xã Bình Minh, các huyện Bình Tân, Trà Ôn) ký "
+        "kết giao ước thi đua năm 2024, do UBND thị xã Bình Minh làm Cụm trưởng."
+    )
+    record = run(extractor, build(f"{body}\n\nCác tin khác\n{others}\n{others}"))
+    assert same_name(record.leader_unit, "UBND thị xã Bình Minh")
+
+
+def test_a_link_line_inside_the_body_is_skipped_and_the_story_goes_on(extractor) -> None:
+    body = (
+        "Sáng 4/3, Khối thi đua Mặt trận - Đoàn thể tỉnh tổ chức hội nghị ký kết giao ước "
+        "thi đua năm 2024. Năm 2024, Hội Liên hiệp Phụ nữ tỉnh là đơn vị Khối trưởng.\n"
+        "Xem thêm: Khối thi đua Mặt trận - Đoàn thể tổng kết năm 2023, Hội Nông dân tỉnh "
+        "làm Khối trưởng\n"
+        "Theo giao ước, các đơn vị phấn đấu nâng cao chất lượng công tác tập hợp đoàn viên, "
+        "hội viên; đổi mới phương thức hoạt động hướng về cơ sở."
+    )
+    raw = build(body)
+    record = run(extractor, raw)
+    assert same_name(record.leader_unit, "Hội Liên hiệp Phụ nữ tỉnh")
+    assert any(contains(g, "tập hợp đoàn viên, hội viên") for g in record.goals)
+    for spans in record.evidence.values():  # the text is blanked, never shifted
+        assert all(raw[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_list_of_latest_stories_above_the_headline(extractor) -> None:
+    text = (
+        "Tin mới nhất\n"
+        "Khối thi đua Nội chính ký kết giao ước thi đua năm 2024 (20/02/2024)\n"
+        "Cụm thi đua các huyện miền núi ký giao ước thi đua năm 2024\n"
+        "Chủ động phòng, chống hạn mặn mùa khô năm 2024\n05/02/2024 10:00\n"
+        "Trước dự báo xâm nhập mặn sâu, Sở Nông nghiệp và Phát triển nông thôn đề nghị các "
+        "địa phương chủ động trữ nước ngọt, vận hành các cống ngăn mặn và hướng dẫn nông dân "
+        "xuống giống đúng lịch thời vụ."
+    )
+    assert run(extractor, text).relevant is False
+
+
+def test_dated_headlines_closing_the_page_are_other_stories(extractor) -> None:
+    others = (
+        "Khối thi đua các doanh nghiệp ký kết giao ước thi đua năm 2024 (28/02/2024)\n"
+        "Khối thi đua các doanh nghiệp ký giao ước thi đua năm 2024: Công ty Cấp nước làm "
+        "Khối trưởng (27/02/2024)"
+    )
+    record = run(extractor, build(f"{_REVIEW}\n\nThu Hà\n\n{others}", title="Tổng kết năm 2023"))
+    assert record.event_type == "review"
+    assert same_name(record.leader_unit, "Công ty Điện lực tỉnh")
+
+
+@pytest.mark.parametrize(
+    ("head", "published_day"),
+    [
+        pytest.param(
+            "Cổng thông tin điện tử huyện Yên Lập\nThứ Ba, 05/03/2024\n"
+            "Trang chủ | Tin tức | Liên hệ\nCụm thi đua số 2 tổng kết năm 2023\n"
+            "Ngày đăng: 16/01/2024",
+            date(2024, 1, 16),
+            id="site-name-over-the-banner",
+        ),
+        pytest.param(
+            "Cụm thi đua số 2 tổng kết năm 2023\nThời gian đăng: 14:12 | 17/01/2024",
+            date(2024, 1, 17),
+            id="time-of-posting-line",
+        ),
+    ],
+)
+def test_publication_line_among_page_furniture(extractor, head: str, published_day: date) -> None:
+    body = (
+        "Ngày 15/1, Cụm thi đua số 2 tổ chức hội nghị tổng kết công tác thi đua năm 2023.\n"
+        "Nguồn: Báo Phú Thọ (ngày 15/01/2024)"
+    )
+    record = run(extractor, f"{head}\n{body}")
+    assert record.published_date == published_day
+    assert record.event_date == date(2024, 1, 15)
+
+
+def test_numbered_table_rows_read_as_a_list(extractor) -> None:
+    body = (
+        "Ngày 14/3, Khối thi đua Khoa giáo tổ chức hội nghị ký kết giao ước thi đua năm 2024. "
+        "Phân công trong Khối năm 2024 như sau:\nTT | Đơn vị | Nhiệm vụ\n"
+        "1 | Sở Khoa học và Công nghệ | Khối trưởng\n"
+        "| 2 | Sở Thông tin và Truyền thông | Khối phó |"
+    )
+    record = run(extractor, build(body))
+    assert same_name(record.leader_unit, "Sở Khoa học và Công nghệ")
+    assert same_names(record.deputy_units, ["Sở Thông tin và Truyền thông"])
