@@ -1250,3 +1250,36 @@ def test_numbered_table_rows_read_as_a_list(extractor) -> None:
     record = run(extractor, build(body))
     assert same_name(record.leader_unit, "Sở Khoa học và Công nghệ")
     assert same_names(record.deputy_units, ["Sở Thông tin và Truyền thông"])
+
+
+_SIGNING = (
+    "Chiều 13/3, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao ước thi đua "
+    "năm 2024. Năm 2024, Sở Công Thương là Khối trưởng."
+)
+_SIGNING_TITLE = "Khối thi đua các sở, ngành kinh tế ký kết giao ước thi đua năm 2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "published_day"),
+    [
+        pytest.param(
+            f"Hôm nay: Thứ Ba, 19/03/2024\n{_SIGNING_TITLE}\n{_SIGNING}", None, id="today-banner"
+        ),
+        pytest.param(
+            f"{_SIGNING_TITLE}\n14/03/2024 09:20 | Lượt xem: 312 | In bài | Gửi email\n{_SIGNING}",
+            date(2024, 3, 14),
+            id="share-row-on-the-date-line",
+        ),
+        pytest.param(
+            f"{_SIGNING_TITLE}\n{_SIGNING}\nThu Hà\nIn lúc 09:12 ngày 20/05/2024",
+            None,
+            id="print-stamp-at-the-foot",
+        ),
+    ],
+)
+def test_dates_that_are_not_the_publication(
+    extractor, text: str, published_day: date | None
+) -> None:
+    record = run(extractor, text)
+    assert record.published_date == published_day
+    assert record.event_date == date(2024, 3, 13)

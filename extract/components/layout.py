@@ -25,7 +25,15 @@ _NOISE = re.compile(
     r"(?i)(?:\b\d{1,2}:\d{2}(?::\d{2})?\b|gmt\s*[+-]?\s*\d*|số\s+lượt\s+xem|lượt\s+xem|lượt\s+đọc|"
     r"cập\s+nhật|ngày\s+đăng|đăng\s+(?:ngày|lúc)|thời\s+gian(?:\s+đăng)?|xuất\s+bản|ngày|"
     r"\bdate\b|\b(?:am|pm|sa|ch)\b|[|\[\]():,/.+\-–—]|\bA\b|"
-    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|tháng|năm|lúc|\d+|[^\w\s])"
+    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s+nhật|tháng|năm|lúc|\d+|[^\w\s]|"
+    # the share, print and mail row some pages print on the date's line
+    r"\bin(?:\s+bài)?\b|gửi\s+(?:e-?mail|bài)|e-?mail|chia\s+sẻ|facebook|zalo|twitter|tweet|"
+    r"bình\s+luận|lượt\s+thích|\bthích\b|\blưu\b)"
+)
+# A dated line at a page's foot that is not its publication: a print or access stamp,
+# the site's licence or copyright.
+_NOT_PUBLISHED = re.compile(
+    r"(?i)ngày\s+in\b|\bin\s+(?:lúc|ngày)|truy\s+cập|giấy\s+phép|bản\s+quyền|copyright|©"
 )
 # Page furniture above a headline: navigation, breadcrumbs, menus, the site's name.
 _CHROME = re.compile(
@@ -255,7 +263,8 @@ def analyse(text: str, given_published: date | None) -> Layout:
         layout.body_start = max(layout.body_start, lines[first_text][0])
     if not published:  # some pages print the date only at the foot: "Nguồn: … | 12/3/2019"
         for s, e in _lines(text[: story_end(text)])[-4:]:
-            if _is_date_line(text[s:e]) and not WEEKDAY.match(text[s:e]):
+            line = text[s:e]
+            if _is_date_line(line) and not (WEEKDAY.match(line) or _NOT_PUBLISHED.search(line)):
                 published = _date_found(text, s, e)
     if given_published:
         published = Found(given_published, published.spans if published else [])
