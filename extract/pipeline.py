@@ -96,13 +96,23 @@ class Extractor:
             for name, found in doc._.fields.items():
                 if name == "relevant":
                     continue
-                fields[name] = found.value
+                fields[name] = _tidy(found.value)
                 spans = [Span(start=s, end=e, text=source[s:e]) for s, e in found.spans]
                 if spans:
                     evidence[name] = spans
         record = EventRecord(**fields, evidence=evidence, extractor_version=EXTRACTOR_VERSION)
         record.normalized = _normalized(record)
         return record
+
+
+def _tidy(value: Any) -> Any:
+    """A value with each run of whitespace one space: the text it is cut from keeps the
+    article's offsets, so a line break or an unescaped entity's padding may sit inside."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [" ".join(v.split()) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _normalized(record: EventRecord) -> Normalized:

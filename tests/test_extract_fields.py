@@ -1283,3 +1283,30 @@ def test_dates_that_are_not_the_publication(
     record = run(extractor, text)
     assert record.published_date == published_day
     assert record.event_date == date(2024, 3, 13)
+
+
+def test_entities_left_in_the_text(extractor) -> None:
+    body = (
+        "Chiều&nbsp;13/3, Khối&nbsp;thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao "
+        "ước thi đua năm 2024. Năm 2024, Sở TN&amp;MT là Khối trưởng, Sở Xây&nbsp;dựng là Khối phó."
+    )
+    raw = build(body)
+    record = run(extractor, raw)
+    assert record.event_date == date(2024, 3, 13)
+    assert record.bloc_name == "Khối thi đua các sở, ngành kinh tế"
+    assert same_name(record.leader_unit, "Sở TN&MT")
+    assert record.deputy_units == ["Sở Xây dựng"]
+    for spans in record.evidence.values():  # offsets are the article's own
+        assert all(raw[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_line_broken_inside_a_sentence(extractor) -> None:
+    body = (
+        "Chiều 13/3, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký\n"
+        "kết giao ước thi đua năm 2024. Năm 2024, Sở Công Thương là Khối trưởng.\n"
+        "Các đơn vị phấn đấu hoàn thành xuất sắc nhiệm vụ chính trị được giao,\n"
+        "đẩy mạnh chuyển đổi số trong hoạt động công vụ."
+    )
+    record = run(extractor, build(body))
+    assert record.event_type == "signing"
+    assert any(contains(g, "đẩy mạnh chuyển đổi số trong hoạt động công vụ") for g in record.goals)
