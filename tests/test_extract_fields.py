@@ -1310,3 +1310,13 @@ def test_a_line_broken_inside_a_sentence(extractor) -> None:
     record = run(extractor, build(body))
     assert record.event_type == "signing"
     assert any(contains(g, "đẩy mạnh chuyển đổi số trong hoạt động công vụ") for g in record.goals)
+
+
+def test_a_date_line_under_the_lead_is_not_the_event_day(extractor) -> None:
+    text = (
+        f"{_SIGNING_TITLE}\n(HY) - Khối thi đua các sở, ngành kinh tế vừa ký kết giao ước thi "
+        f"đua năm 2024.\n14/03/2024\n{_SIGNING}"
+    )
+    record = run(extractor, text)
+    assert record.event_date == date(2024, 3, 13)
+    assert record.published_date == date(2024, 3, 14)

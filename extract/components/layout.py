@@ -152,12 +152,12 @@ def _headline_start(text: str, start: int, prose: int) -> int:
     and its first prose: the last line there that is not a date line; none when a
     publication line above the list shows the headline was printed before it."""
     if any(
-        _is_date_line(text[s:e]) and not WEEKDAY.match(text[s:e]) for s, e in _lines(text[:start])
+        is_date_line(text[s:e]) and not WEEKDAY.match(text[s:e]) for s, e in _lines(text[:start])
     ):
         return prose
     lines = _lines(text[start:prose])
     for s, e in reversed(lines):
-        if not _is_date_line(text[start + s : start + e]):
+        if not is_date_line(text[start + s : start + e]):
             return start + s
     return prose
 
@@ -166,7 +166,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
 
 
-def _is_date_line(line: str) -> bool:
+def is_date_line(line: str) -> bool:
     """A line that is a date and some page furniture (time, views, weekday, byline)."""
     if len(line) > 160 or not full_dates(line):
         return False
@@ -208,7 +208,7 @@ def analyse(text: str, given_published: date | None) -> Layout:
     kinds = []
     for s, e in lines:
         line = text[s:e]
-        kinds.append("date" if _is_date_line(line) else "chrome" if _is_chrome(line) else "text")
+        kinds.append("date" if is_date_line(line) else "chrome" if _is_chrome(line) else "text")
     titles = [
         i
         for i, (k, (s, e)) in enumerate(zip(kinds, lines, strict=True))
@@ -264,7 +264,7 @@ def analyse(text: str, given_published: date | None) -> Layout:
     if not published:  # some pages print the date only at the foot: "Nguồn: … | 12/3/2019"
         for s, e in _lines(text[: story_end(text)])[-4:]:
             line = text[s:e]
-            if _is_date_line(line) and not (WEEKDAY.match(line) or _NOT_PUBLISHED.search(line)):
+            if is_date_line(line) and not (WEEKDAY.match(line) or _NOT_PUBLISHED.search(line)):
                 published = _date_found(text, s, e)
     if given_published:
         published = Found(given_published, published.spans if published else [])
