@@ -1202,12 +1202,19 @@ def test_a_list_of_latest_stories_above_the_headline(extractor) -> None:
     assert run(extractor, text).relevant is False
 
 
-def test_dated_headlines_closing_the_page_are_other_stories(extractor) -> None:
-    others = (
-        "Khối thi đua các doanh nghiệp ký kết giao ước thi đua năm 2024 (28/02/2024)\n"
-        "Khối thi đua các doanh nghiệp ký giao ước thi đua năm 2024: Công ty Cấp nước làm "
-        "Khối trưởng (27/02/2024)"
-    )
+@pytest.mark.parametrize(
+    "dated",
+    ["{headline} ({day})", "{headline} [{day}]", "{day} - {headline}", "({day}) {headline}"],
+)
+def test_dated_headlines_closing_the_page_are_other_stories(extractor, dated: str) -> None:
+    headlines = [
+        ("Khối thi đua các doanh nghiệp ký kết giao ước thi đua năm 2024", "28/02/2024"),
+        (
+            "Khối thi đua các doanh nghiệp ký giao ước: Công ty Cấp nước làm Khối trưởng",
+            "27/02/2024",
+        ),
+    ]
+    others = "\n".join(dated.format(headline=h, day=d) for h, d in headlines)
     record = run(extractor, build(f"{_REVIEW}\n\nThu Hà\n\n{others}", title="Tổng kết năm 2023"))
     assert record.event_type == "review"
     assert same_name(record.leader_unit, "Công ty Điện lực tỉnh")

@@ -72,8 +72,13 @@ _PARAGRAPH = re.compile(r"(?m)^(?=[^\n]{150,}$)[^\n]*\.")
 _SENTENCE_LINE = re.compile(r"(?m)^[^\n]{40,}[.!?…][\"”’)]*[ \t]*$|^(?=[^\n]{150,}$)[^\n]*\.")
 # A numbered row of a table as scraped: "1 | Sở Tư pháp | Khối trưởng", "| 2 | … |".
 _TABLE_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*(?P<n>\d{1,3})[ \t]*\|(?=[^\n]*\S[ \t]*\|)[^\n]*$")
-# A headline in a list of other stories, with its day: "Cụm thi đua … (21/02/2024)".
-_DATED_HEADLINE = re.compile(r"[^\n]{10,200}\(\s*\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d\s*\)")
+# A headline in a list of other stories, with its day after or before it: "Cụm thi đua …
+# (21/02/2024)", "… [21/02/2024]", "21/02/2024 - Cụm thi đua …", "(21/02/2024) Cụm …".
+_LIST_DAY = r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d"
+_DATED_HEADLINE = re.compile(
+    rf"[^\n]{{10,200}}(?:\(\s*{_LIST_DAY}\s*\)|\[\s*{_LIST_DAY}\s*\])"
+    rf"|(?:\(\s*{_LIST_DAY}\s*\)|\[\s*{_LIST_DAY}\s*\]|{_LIST_DAY}\s*[-–|:])[^\n]{{10,200}}"
+)
 
 
 def _told_before(text: str, pos: int) -> bool:
