@@ -1327,3 +1327,13 @@ def test_a_date_line_under_the_lead_is_not_the_event_day(extractor) -> None:
     record = run(extractor, text)
     assert record.event_date == date(2024, 3, 13)
     assert record.published_date == date(2024, 3, 14)
+
+
+def test_an_archive_photo_caption_is_not_the_story(extractor) -> None:
+    body = (
+        "Lãnh đạo các đơn vị ký giao ước thi đua năm 2022 (ảnh tư liệu).\n"
+        "Vừa qua, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao ước thi đua. "
+        "Năm 2024, Sở Công Thương là Khối trưởng."
+    )
+    record = run(extractor, build(body, title="Khối thi đua các sở, ngành kinh tế ký giao ước"))
+    assert record.year == 2024

@@ -65,6 +65,10 @@ _CUE_LINE = re.compile(
     rf"(?im)^{_MARK}(?:(?:{_LINK_CUES})\b[^\n]*|(?:{_TAG_CUES})[ \t]*:[^\n]*"
     rf"|(?:{_COMMENT_CUES}|{_TAG_CUES}){_TAIL})$"
 )
+# The caption of a photo from the archive or for illustration: it shows another day.
+_OTHER_DAY_CAPTION = re.compile(
+    r"(?im)^(?=[^\n]{0,200}$)[^\n]*\b(?:ảnh|hình)(?:\s+ảnh)?\s*:?\s*(?:tư\s+liệu|minh\s+ho[ạa])\b[^\n]*$"
+)
 # A paragraph of the story: a long line with a sentence in it (headlines in lists are
 # short, and site furniture rarely runs this long). Below a link, a line that ends a
 # sentence will do: list headlines carry no full stop.
@@ -118,8 +122,9 @@ def story_text(text: str) -> str:
     """The story alone, at the article's offsets: cut where the page's lists of other
     stories begin; blanked, each link line left inside the body ("Xem thêm: …") and a
     list of other stories printed above the headline (a page's left column scraped
-    first), so that another story's bloc, leader or year is not read as this one's;
-    and the numbered rows of a table read as a numbered list."""
+    first), so that another story's bloc, leader or year is not read as this one's, and
+    the caption of an archive or illustrative photo, which shows another day; and the
+    numbered rows of a table read as a numbered list."""
     text = _TABLE_ROW.sub(_row_as_item, text[: story_end(text)])
     blanks = []
     for m in _CUE_LINE.finditer(text):
@@ -128,6 +133,8 @@ def story_text(text: str) -> str:
             blanks.append((m.start(), _headline_start(text, m.end(), prose.start())))
         else:
             blanks.append((m.start(), m.end()))
+    blanks += [m.span() for m in _OTHER_DAY_CAPTION.finditer(text)]
+    blanks.sort()
     if not blanks:
         return text
     parts, last = [], 0
