@@ -1147,6 +1147,8 @@ _OTHER_STORIES = (
         "Các bài viết khác:",
         "Tin nổi bật",
         "Đọc thêm",
+        "Những tin đã đăng",
+        "Bài trước: Hội nghị tổng kết Mặt trận năm 2023",
         ">> Tin mới",
         "Ý kiến bạn đọc (2)",
         "Bình luận (0)",
@@ -1337,3 +1339,14 @@ def test_an_archive_photo_caption_is_not_the_story(extractor) -> None:
     )
     record = run(extractor, build(body, title="Khối thi đua các sở, ngành kinh tế ký giao ước"))
     assert record.year == 2024
+
+
+def test_story_lines_that_open_like_page_furniture_are_kept(extractor) -> None:
+    body = (
+        "Chiều 13/3, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao ước thi đua "
+        "năm 2024.\nÝ kiến các đại biểu thống nhất: năm 2024, Sở Công Thương là Khối trưởng.\n"
+        "Bài sau khi ký được gửi Ban Thi đua. Các đơn vị phấn đấu đẩy mạnh chuyển đổi số."
+    )
+    record = run(extractor, build(body))
+    assert same_name(record.leader_unit, "Sở Công Thương")
+    assert any(contains(g, "đẩy mạnh chuyển đổi số") for g in record.goals)

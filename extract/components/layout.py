@@ -48,16 +48,18 @@ _TITLE_DATE = re.compile(r"\s{2,}(\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _LEAD_START = re.compile(r"\s*(?:\(|[A-ZĐ]{2,}[\w.]*\s*[-–—]\s)")
 # Where the story ends: the headings of a page's lists of other stories, of its readers'
 # comments and of its tags. `_LINK_CUES` may also open a single link line inside the body
-# ("Xem thêm: <headline>") and tags may follow their cue ("Từ khóa: …"); the comment cues
-# count only alone on their line, since "Ý kiến …" or "Bình luận …" can open a sentence.
+# ("Xem thêm: <headline>"); tags and the previous and next stories' links come alone or
+# before a colon ("Từ khóa: …", "Bài trước: …"); the comment cues count only alone on
+# their line, since "Ý kiến …", "Bình luận …" or "Bài sau khi …" can open a sentence.
 _LINK_CUES = (
-    r"(?:các\s+)?(?:tin|bài|tin\s+bài|tin\s+tức|bài\s+viết)\s+(?:khác|liên\s+quan|"
+    r"(?:các\s+|những\s+)?(?:tin|bài|tin\s+bài|tin\s+tức|bài\s+viết)\s+(?:khác|liên\s+quan|"
     r"cùng\s+(?:chuyên\s+mục|danh\s+mục|loại|chủ\s+đề|lĩnh\s+vực)|đã\s+(?:đưa|đăng)|"
-    r"mới(?:\s+nhất|\s+cập\s+nhật)?|nổi\s+bật|(?:đọc|xem)\s+nhiều(?:\s+nhất)?)|"
+    r"mới(?:\s+nhất|\s+cập\s+nhật)?|nổi\s+bật|tiêu\s+điểm|cũ\s+hơn|"
+    r"(?:đọc|xem)\s+nhiều(?:\s+nhất)?)|(?:đọc|xem)\s+nhiều\s+nhất|"
     r"xem\s+thêm|đọc\s+thêm|có\s+thể\s+bạn\s+quan\s+tâm"
 )
 _COMMENT_CUES = r"ý\s+kiến\s+bạn\s+đọc|(?:gửi\s+)?(?:ý\s+kiến|bình\s+luận)(?:\s+của\s+bạn)?"
-_TAG_CUES = r"từ\s+kho[áa]|tags?"
+_TAG_CUES = r"từ\s+kho[áa]|tags?|(?:tin|bài)\s+(?:trước|sau|tiếp\s+theo)"
 _MARK = r"[ \t]*(?:[>»›]+[ \t]*)?"
 _TAIL = r"[ \t]*(?:\(\d*\))?[ \t]*[:»›>]?[ \t]*"
 _HEADING = re.compile(rf"(?i){_MARK}(?:{_LINK_CUES}|{_COMMENT_CUES}|{_TAG_CUES}){_TAIL}")
