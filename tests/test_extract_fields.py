@@ -1350,3 +1350,15 @@ def test_story_lines_that_open_like_page_furniture_are_kept(extractor) -> None:
     record = run(extractor, build(body))
     assert same_name(record.leader_unit, "Sở Công Thương")
     assert any(contains(g, "đẩy mạnh chuyển đổi số") for g in record.goals)
+
+
+def test_a_list_between_the_date_line_and_the_story_under_a_long_menu(extractor) -> None:
+    menu = "\n".join(["Trang chủ", "Giới thiệu", "Tin tức", "Văn bản", "Liên hệ", "Hỏi đáp"])
+    text = (
+        f"{menu}\n{_SIGNING_TITLE}\n14/03/2024\nTin mới nhất\n"
+        "Cụm thi đua các huyện tổng kết năm 2023, huyện Văn Lâm làm Cụm trưởng\n"
+        f"{_SIGNING}"
+    )
+    record = run(extractor, text)
+    assert record.event_type == "signing"
+    assert same_name(record.leader_unit, "Sở Công Thương")

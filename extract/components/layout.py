@@ -88,8 +88,11 @@ _DATED_HEADLINE = re.compile(
 
 
 def _told_before(text: str, pos: int) -> bool:
-    """Whether some of the story has been told above `pos`."""
-    return pos > len(text) * 0.25 or _PARAGRAPH.search(text, 0, pos) is not None
+    """Whether some of the story has been told above `pos`: a paragraph, or a sentence
+    when a quarter of the page lies above (headlines and menus end in no full stop)."""
+    if _PARAGRAPH.search(text, 0, pos):
+        return True
+    return pos > len(text) * 0.25 and _SENTENCE_LINE.search(text, 0, pos) is not None
 
 
 def story_end(text: str) -> int:
