@@ -12,6 +12,7 @@ tags; `story_text` keeps them from being read as the story, at the article's off
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date
 
 from spacy.language import Language
@@ -87,12 +88,26 @@ _DATED_HEADLINE = re.compile(
 )
 
 
-def _told_before(text: str, pos: int) -> bool:
-    """Whether some of the story has been told above `pos`: a paragraph, or a sentence
-    when a quarter of the page lies above (headlines and menus end in no full stop)."""
-    if _PARAGRAPH.search(text, 0, pos):
-        return True
-    return pos > len(text) * 0.25 and _SENTENCE_LINE.search(text, 0, pos) is not None
+class _Prose:
+    """Where a page's prose lines are, found once (a page may carry many cue lines)."""
+
+    def __init__(self, text: str) -> None:
+        paragraph = _PARAGRAPH.search(text)
+        self.paragraph = paragraph.start() if paragraph else len(text) + 1
+        self.sentences = [m.start() for m in _SENTENCE_LINE.finditer(text)]
+        self.quarter = len(text) * 0.25
+
+    def told_before(self, pos: int) -> bool:
+        """Whether some of the story has been told above `pos`: a paragraph, or a sentence
+        when a quarter of the page lies above (headlines and menus end in no full stop)."""
+        if self.paragraph < pos:
+            return True
+        return pos > self.quarter and bool(self.sentences) and self.sentences[0] < pos
+
+    def sentence_after(self, pos: int) -> int | None:
+        """Where the first sentence line at or after `pos` starts, if any."""
+        i = bisect_left(self.sentences, pos)
+        return self.sentences[i] if i < len(self.sentences) else None
 
 
 def story_end(text: str) -> int:
@@ -101,10 +116,11 @@ def story_end(text: str) -> int:
     been told above it (a brief may be far shorter than the lists under it); a link line
     with a headline on it ends the story only when no prose follows it. Failing a
     heading, a run of dated headlines closing the page ("… (21/02/2024)") is such a list."""
+    prose = _Prose(text)
     for m in _CUE_LINE.finditer(text):
-        if not _told_before(text, m.start()):
+        if not prose.told_before(m.start()):
             continue
-        if _HEADING.fullmatch(m.group()) or not _SENTENCE_LINE.search(text, m.end()):
+        if _HEADING.fullmatch(m.group()) or prose.sentence_after(m.end()) is None:
             return m.start()
     return _dated_list_start(text)
 
@@ -131,11 +147,14 @@ def story_text(text: str) -> str:
     the caption of an archive or illustrative photo, which shows another day; and the
     numbered rows of a table read as a numbered list."""
     text = _TABLE_ROW.sub(_row_as_item, text[: story_end(text)])
-    blanks = []
+    prose = _Prose(text)
+    blanks: list[tuple[int, int]] = []
     for m in _CUE_LINE.finditer(text):
-        prose = _SENTENCE_LINE.search(text, m.end())
-        if prose and not _told_before(text, m.start()):
-            blanks.append((m.start(), _headline_start(text, m.end(), prose.start())))
+        if blanks and m.start() < blanks[-1][1]:
+            continue  # inside a list already blanked
+        after = prose.sentence_after(m.end())
+        if after is not None and not prose.told_before(m.start()):
+            blanks.append((m.start(), _headline_start(text, m.end(), after)))
         else:
             blanks.append((m.start(), m.end()))
     blanks += [m.span() for m in _OTHER_DAY_CAPTION.finditer(text)]
