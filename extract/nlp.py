@@ -40,12 +40,12 @@ _ENTITY = re.compile(
 )
 # A line break inside a sentence (a print view's or a converter's wrapping, an inline tag
 # on a line of its own): the next line goes on in lower case after a word or a comma.
-_BROKEN_LINE = re.compile(r"(?<=[^\W_]|,)\n(?=[^\W\d_])")
+_BROKEN_LINE = re.compile(r"(?<=[^\W_]|,) ?\n(?=[^\W\d_])")
 
 
 def clean_text(text: str) -> str:
-    """NFC, no control characters or look-alike letters and spaces, one kind of newline,
-    bounded length.
+    """NFC, no control characters or look-alike letters and spaces, HTML entities left in
+    the text read, one kind of newline and none inside a sentence, bounded length.
 
     Every replacement keeps the length, so offsets into the cleaned text are offsets
     into the article's own text (when it was NFC already, as crawled text is).
@@ -67,7 +67,7 @@ def _unescaped(entity: re.Match[str]) -> str:
 def _joined(newline: re.Match[str]) -> str:
     """A space where the line after a break goes on in lower case; the break otherwise."""
     following = newline.string[newline.end()]
-    return " " if following.islower() else "\n"
+    return newline.group().replace("\n", " ") if following.islower() else newline.group()
 
 
 @cache
