@@ -1362,3 +1362,36 @@ def test_a_list_between_the_date_line_and_the_story_under_a_long_menu(extractor)
     record = run(extractor, text)
     assert record.event_type == "signing"
     assert same_name(record.leader_unit, "Sở Công Thương")
+
+
+_LEAD = (
+    "(HY) - Chiều 13/3, Khối thi đua các sở, ngành kinh tế tỉnh tổ chức hội nghị ký kết giao "
+    "ước thi đua năm 2024 với sự tham dự của lãnh đạo 8 đơn vị thành viên trong Khối thi đua."
+)
+_ROLES = (
+    "Khối gồm 8 đơn vị: Sở Công Thương, Sở Xây dựng, Sở Giao thông vận tải, Sở Tài chính, Sở Y "
+    "tế, Sở Nội vụ, Sở Tư pháp, Sở Kế hoạch và Đầu tư. Năm 2024, Sở Công Thương là Khối trưởng."
+)
+_PLEDGE = (
+    "Theo nội dung giao ước, các đơn vị phấn đấu hoàn thành xuất sắc nhiệm vụ chính trị được "
+    "giao; đẩy mạnh chuyển đổi số trong hoạt động công vụ; cải cách thủ tục hành chính."
+)
+
+
+def test_a_box_of_links_inside_the_story(extractor) -> None:
+    box = "Tin liên quan\nKhối thi đua Văn xã tổng kết năm 2023, Sở Y tế làm Khối trưởng"
+    record = run(extractor, build(f"{_LEAD}\n{box}\n{_ROLES}\n{_PLEDGE}\nThu Hà"))
+    assert same_name(record.leader_unit, "Sở Công Thương")
+    assert any(contains(g, "đẩy mạnh chuyển đổi số") for g in record.goals)
+
+
+def test_a_list_of_other_stories_with_their_summaries_ends_the_story(extractor) -> None:
+    others = (
+        "Tin liên quan\nKhối thi đua Văn xã ký giao ước thi đua năm 2024\n"
+        f"{_LEAD.replace('các sở, ngành kinh tế', 'Văn xã')} Năm 2024, Sở Y tế là Khối trưởng.\n"
+        "Cụm thi đua số 2 ký giao ước thi đua năm 2024\n"
+        f"{_LEAD.replace('Khối thi đua các sở, ngành kinh tế', 'Cụm thi đua số 2')}"
+    )
+    record = run(extractor, build(f"{_LEAD}\n{_ROLES}\nThu Hà\n{others}"))
+    assert same_name(record.leader_unit, "Sở Công Thương")
+    assert record.bloc_name == "Khối thi đua các sở, ngành kinh tế"

@@ -64,6 +64,7 @@ _TAG_CUES = r"từ\s+kho[áa]|tags?|(?:tin|bài)\s+(?:trước|sau|tiếp\s+theo
 _MARK = r"[ \t]*(?:[>»›]+[ \t]*)?"
 _TAIL = r"[ \t]*(?:\(\d*\))?[ \t]*[:»›>]?[ \t]*"
 _HEADING = re.compile(rf"(?i){_MARK}(?:{_LINK_CUES}|{_COMMENT_CUES}|{_TAG_CUES}){_TAIL}")
+_LINK_HEADING = re.compile(rf"(?i){_MARK}(?:{_LINK_CUES}){_TAIL}")
 _CUE_LINE = re.compile(
     rf"(?im)^{_MARK}(?:(?:{_LINK_CUES})\b[^\n]*|(?:{_TAG_CUES})[ \t]*:[^\n]*"
     rf"|(?:{_COMMENT_CUES}|{_TAG_CUES}){_TAIL})$"
@@ -120,9 +121,37 @@ def story_end(text: str) -> int:
     for m in _CUE_LINE.finditer(text):
         if not prose.told_before(m.start()):
             continue
-        if _HEADING.fullmatch(m.group()) or prose.sentence_after(m.end()) is None:
+        if _HEADING.fullmatch(m.group()):
+            if _box_end(text, m) is None:
+                return m.start()
+        elif prose.sentence_after(m.end()) is None:
             return m.start()
     return _dated_list_start(text)
+
+
+_BOX_LINES = 5  # at most so many headlines in a box of links inside the story
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+
+
+def _box_end(text: str, heading: re.Match[str]) -> int | None:
+    """Where the story resumes after a box of links set inside it ("Tin liên quan", one to
+    five headlines, then the story's paragraphs again), or None when the heading opens a
+    list under the story: there, headlines and their summaries alternate or run to the
+    end, while a story goes on paragraph after paragraph."""
+    if not _LINK_HEADING.fullmatch(heading.group()):
+        return None
+    lines = _LINE.finditer(text, heading.end())
+    headlines = 0
+    for line in lines:
+        if not (len(line.group()) >= 150 and "." in line.group()):  # as _PARAGRAPH
+            headlines += 1
+            if headlines > _BOX_LINES:
+                return None
+            continue
+        following = next(lines, None)
+        told_on = following is not None and _SENTENCE_LINE.match(following.group())
+        return line.start() if headlines and told_on else None
+    return None
 
 
 def _dated_list_start(text: str) -> int:
@@ -153,8 +182,11 @@ def story_text(text: str) -> str:
         if blanks and m.start() < blanks[-1][1]:
             continue  # inside a list already blanked
         after = prose.sentence_after(m.end())
+        box_end = _box_end(text, m) if _HEADING.fullmatch(m.group()) else None
         if after is not None and not prose.told_before(m.start()):
             blanks.append((m.start(), _headline_start(text, m.end(), after)))
+        elif box_end is not None:
+            blanks.append((m.start(), box_end))
         else:
             blanks.append((m.start(), m.end()))
     blanks += [m.span() for m in _OTHER_DAY_CAPTION.finditer(text)]
