@@ -56,7 +56,8 @@ INLINE_DATE = re.compile(
     rf"{DAY_MONTH}",
     re.IGNORECASE,
 )
-WEEKDAY = re.compile(rf"^\s*{_WEEKDAY}\b", re.IGNORECASE)
+# A line led by a weekday, as a site's "today" banner is ("Hôm nay: Thứ Ba, 19/03/2024").
+WEEKDAY = re.compile(rf"^\s*(?:hôm\s+nay\s*[:,]?\s*)?{_WEEKDAY}\b", re.IGNORECASE)
 DOCUMENT_DATE = re.compile(fragment("document_date"), re.IGNORECASE)
 
 

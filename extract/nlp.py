@@ -9,6 +9,7 @@ span of the record.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import cache
@@ -31,19 +32,42 @@ _REPLACED = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u00d0\u00f0\u00a0\u2000-\u200a\u202f\u3000]"
 )
 _REPLACED_BY = {"\u00d0": "Đ", "\u00f0": "đ"}  # the rest are spaces
+# HTML entities a page escaped twice, left in its text ("Sở TN&amp;MT", "&nbsp;"): each
+# becomes its character padded with spaces to the entity's length.
+_ENTITY = re.compile(
+    r"&(?:nbsp|amp|quot|apos|lt|gt|ndash|mdash|hellip|[lr][sd]quo|#\d{2,5}|#x[\da-f]{2,4});",
+    re.IGNORECASE,
+)
+# A line break inside a sentence (a print view's or a converter's wrapping, an inline tag
+# on a line of its own): the next line goes on in lower case after a word or a comma.
+_BROKEN_LINE = re.compile(r"(?<=[^\W_]|,) ?\n(?=[^\W\d_])")
 
 
 def clean_text(text: str) -> str:
-    """NFC, no control characters or look-alike letters and spaces, one kind of newline,
-    bounded length.
+    """NFC, no control characters or look-alike letters and spaces, HTML entities left in
+    the text read, one kind of newline and none inside a sentence, bounded length.
 
     Every replacement keeps the length, so offsets into the cleaned text are offsets
     into the article's own text (when it was NFC already, as crawled text is).
     """
     text = unicodedata.normalize("NFC", text[: MAX_CHARS * 2])
+    if "&" in text:
+        text = _ENTITY.sub(_unescaped, text)
     text = _REPLACED.sub(lambda m: _REPLACED_BY.get(m.group(), " "), text)
     text = text.replace("\r\n", " \n").replace("\r", "\n")
+    text = _BROKEN_LINE.sub(_joined, text)
     return text[:MAX_CHARS]
+
+
+def _unescaped(entity: re.Match[str]) -> str:
+    char = html.unescape(entity.group())
+    return char if len(char) != 1 else char.ljust(len(entity.group()))
+
+
+def _joined(newline: re.Match[str]) -> str:
+    """A space where the line after a break goes on in lower case; the break otherwise."""
+    following = newline.string[newline.end()]
+    return newline.group().replace("\n", " ") if following.islower() else newline.group()
 
 
 @cache

@@ -25,12 +25,12 @@ import extract.components.place
 import extract.components.roles
 import extract.components.when  # noqa: F401  (registers the components)
 from extract import admin, nlp
-from extract.components.layout import story_end
+from extract.components.layout import story_text
 from extract.models import Article, EventRecord, Normalized, ProvinceNames, Span
 from extract.page import parse_page
 from extract.units import normalize_unit
 
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 COMPONENTS = [
     "giaouoc_layout",
@@ -72,7 +72,7 @@ class Extractor:
     def extract(self, article: Article) -> EventRecord:
         raw = article_text(article)
         text = nlp.clean_text(raw)
-        text = text[: story_end(text)]  # a prefix: offsets stay those of the article
+        text = story_text(text)  # offsets stay those of the article
         doc = nlp.make_doc(text)
         doc._.article = article
         doc._.fields = {}
@@ -96,13 +96,23 @@ class Extractor:
             for name, found in doc._.fields.items():
                 if name == "relevant":
                     continue
-                fields[name] = found.value
+                fields[name] = _tidy(found.value)
                 spans = [Span(start=s, end=e, text=source[s:e]) for s, e in found.spans]
                 if spans:
                     evidence[name] = spans
         record = EventRecord(**fields, evidence=evidence, extractor_version=EXTRACTOR_VERSION)
         record.normalized = _normalized(record)
         return record
+
+
+def _tidy(value: Any) -> Any:
+    """A value with each run of whitespace one space: the text it is cut from keeps the
+    article's offsets, so a line break or an unescaped entity's padding may sit inside."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [" ".join(v.split()) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _normalized(record: EventRecord) -> Normalized:

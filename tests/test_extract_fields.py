@@ -1304,3 +1304,274 @@ def test_goals_leave_out_movements_reported_as_results_and_labels(extractor) -> 
     assert any(contains(item, "đẩy mạnh chuyển đổi số") for item in record.goals), record.goals
     assert not any("nông thôn mới" in item for item in record.goals), record.goals
     assert "hoạt động năm 2024" not in record.goals
+
+
+# --- page noise: what a scraped page carries besides the story -------------------------
+
+_REVIEW = (
+    "Chiều 11/1, Khối thi đua các doanh nghiệp tỉnh tổ chức hội nghị tổng kết công tác thi "
+    "đua năm 2023. Khối gồm 11 doanh nghiệp, Công ty Điện lực tỉnh là Khối trưởng năm 2023."
+)
+_OTHER_STORIES = (
+    "Khối thi đua các sở, ngành kinh tế ký kết giao ước thi đua năm 2024, Sở Xây dựng làm "
+    "Khối trưởng\nCụm thi đua các huyện biên giới ký giao ước thi đua năm 2024"
+)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Tin bài khác",
+        "Tin cùng loại",
+        "Bài viết khác",
+        "Các bài viết khác:",
+        "Tin nổi bật",
+        "Đọc thêm",
+        "Những tin đã đăng",
+        "Bài trước: Hội nghị tổng kết Mặt trận năm 2023",
+        ">> Tin mới",
+        "Ý kiến bạn đọc (2)",
+        "Bình luận (0)",
+    ],
+)
+def test_lists_under_the_story_are_not_read(extractor, heading: str) -> None:
+    text = build(f"{_REVIEW}\n\nThu Hà\n\n{heading}\n{_OTHER_STORIES}", title="Tổng kết năm 2023")
+    record = run(extractor, text)
+    assert record.event_type == "review"
+    assert same_name(record.leader_unit, "Công ty Điện lực tỉnh")
+
+
+def test_a_brief_shorter_than_the_list_under_it(extractor) -> None:
+    others = "\n".join(
+        f"Cụm thi đua số {n} ký kết giao ước thi đua năm 2024: huyện {name} làm Cụm trưởng"
+        for n, name in [(1, "Long Hồ"), (2, "Mang Thít"), (4, "Vũng Liêm"), (5, "Tam Bình")]
+    )
+    body = (
+        "Ngày 8/3, Cụm thi đua số 3 (gồm thị xã Bình Minh, các huyện Bình Tân, Trà Ôn) ký "
+        "kết giao ước thi đua năm 2024, do UBND thị xã Bình Minh làm Cụm trưởng."
+    )
+    record = run(extractor, build(f"{body}\n\nCác tin khác\n{others}\n{others}"))
+    assert same_name(record.leader_unit, "UBND thị xã Bình Minh")
+
+
+def test_a_link_line_inside_the_body_is_skipped_and_the_story_goes_on(extractor) -> None:
+    body = (
+        "Sáng 4/3, Khối thi đua Mặt trận - Đoàn thể tỉnh tổ chức hội nghị ký kết giao ước "
+        "thi đua năm 2024. Năm 2024, Hội Liên hiệp Phụ nữ tỉnh là đơn vị Khối trưởng.\n"
+        "Xem thêm: Khối thi đua Mặt trận - Đoàn thể tổng kết năm 2023, Hội Nông dân tỉnh "
+        "làm Khối trưởng\n"
+        "Theo giao ước, các đơn vị phấn đấu nâng cao chất lượng công tác tập hợp đoàn viên, "
+        "hội viên; đổi mới phương thức hoạt động hướng về cơ sở."
+    )
+    raw = build(body)
+    record = run(extractor, raw)
+    assert same_name(record.leader_unit, "Hội Liên hiệp Phụ nữ tỉnh")
+    assert any(contains(g, "tập hợp đoàn viên, hội viên") for g in record.goals)
+    for spans in record.evidence.values():  # the text is blanked, never shifted
+        assert all(raw[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_list_of_latest_stories_above_the_headline(extractor) -> None:
+    text = (
+        "Tin mới nhất\n"
+        "Khối thi đua Nội chính ký kết giao ước thi đua năm 2024 (20/02/2024)\n"
+        "Cụm thi đua các huyện miền núi ký giao ước thi đua năm 2024\n"
+        "Chủ động phòng, chống hạn mặn mùa khô năm 2024\n05/02/2024 10:00\n"
+        "Trước dự báo xâm nhập mặn sâu, Sở Nông nghiệp và Phát triển nông thôn đề nghị các "
+        "địa phương chủ động trữ nước ngọt, vận hành các cống ngăn mặn và hướng dẫn nông dân "
+        "xuống giống đúng lịch thời vụ."
+    )
+    assert run(extractor, text).relevant is False
+
+
+@pytest.mark.parametrize(
+    "dated",
+    ["{headline} ({day})", "{headline} [{day}]", "{day} - {headline}", "({day}) {headline}"],
+)
+def test_dated_headlines_closing_the_page_are_other_stories(extractor, dated: str) -> None:
+    headlines = [
+        ("Khối thi đua các doanh nghiệp ký kết giao ước thi đua năm 2024", "28/02/2024"),
+        (
+            "Khối thi đua các doanh nghiệp ký giao ước: Công ty Cấp nước làm Khối trưởng",
+            "27/02/2024",
+        ),
+    ]
+    others = "\n".join(dated.format(headline=h, day=d) for h, d in headlines)
+    record = run(extractor, build(f"{_REVIEW}\n\nThu Hà\n\n{others}", title="Tổng kết năm 2023"))
+    assert record.event_type == "review"
+    assert same_name(record.leader_unit, "Công ty Điện lực tỉnh")
+
+
+@pytest.mark.parametrize(
+    ("head", "published_day"),
+    [
+        pytest.param(
+            "Cổng thông tin điện tử huyện Yên Lập\nThứ Ba, 05/03/2024\n"
+            "Trang chủ | Tin tức | Liên hệ\nCụm thi đua số 2 tổng kết năm 2023\n"
+            "Ngày đăng: 16/01/2024",
+            date(2024, 1, 16),
+            id="site-name-over-the-banner",
+        ),
+        pytest.param(
+            "Cụm thi đua số 2 tổng kết năm 2023\nThời gian đăng: 14:12 | 17/01/2024",
+            date(2024, 1, 17),
+            id="time-of-posting-line",
+        ),
+    ],
+)
+def test_publication_line_among_page_furniture(extractor, head: str, published_day: date) -> None:
+    body = (
+        "Ngày 15/1, Cụm thi đua số 2 tổ chức hội nghị tổng kết công tác thi đua năm 2023.\n"
+        "Nguồn: Báo Phú Thọ (ngày 15/01/2024)"
+    )
+    record = run(extractor, f"{head}\n{body}")
+    assert record.published_date == published_day
+    assert record.event_date == date(2024, 1, 15)
+
+
+def test_numbered_table_rows_read_as_a_list(extractor) -> None:
+    body = (
+        "Ngày 14/3, Khối thi đua Khoa giáo tổ chức hội nghị ký kết giao ước thi đua năm 2024. "
+        "Phân công trong Khối năm 2024 như sau:\nTT | Đơn vị | Nhiệm vụ\n"
+        "1 | Sở Khoa học và Công nghệ | Khối trưởng\n"
+        "| 2 | Sở Thông tin và Truyền thông | Khối phó |"
+    )
+    record = run(extractor, build(body))
+    assert same_name(record.leader_unit, "Sở Khoa học và Công nghệ")
+    assert same_names(record.deputy_units, ["Sở Thông tin và Truyền thông"])
+
+
+_SIGNING = (
+    "Chiều 13/3, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao ước thi đua "
+    "năm 2024. Năm 2024, Sở Công Thương là Khối trưởng."
+)
+_SIGNING_TITLE = "Khối thi đua các sở, ngành kinh tế ký kết giao ước thi đua năm 2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "published_day"),
+    [
+        pytest.param(
+            f"Hôm nay: Thứ Ba, 19/03/2024\n{_SIGNING_TITLE}\n{_SIGNING}", None, id="today-banner"
+        ),
+        pytest.param(
+            f"{_SIGNING_TITLE}\n14/03/2024 09:20 | Lượt xem: 312 | In bài | Gửi email\n{_SIGNING}",
+            date(2024, 3, 14),
+            id="share-row-on-the-date-line",
+        ),
+        pytest.param(
+            f"{_SIGNING_TITLE}\n{_SIGNING}\nThu Hà\nIn lúc 09:12 ngày 20/05/2024",
+            None,
+            id="print-stamp-at-the-foot",
+        ),
+    ],
+)
+def test_dates_that_are_not_the_publication(
+    extractor, text: str, published_day: date | None
+) -> None:
+    record = run(extractor, text)
+    assert record.published_date == published_day
+    assert record.event_date == date(2024, 3, 13)
+
+
+def test_entities_left_in_the_text(extractor) -> None:
+    body = (
+        "Chiều&nbsp;13/3, Khối&nbsp;thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao "
+        "ước thi đua năm 2024. Năm 2024, Sở TN&amp;MT là Khối trưởng, Sở Xây&nbsp;dựng là Khối phó."
+    )
+    raw = build(body)
+    record = run(extractor, raw)
+    assert record.event_date == date(2024, 3, 13)
+    assert record.bloc_name == "Khối thi đua các sở, ngành kinh tế"
+    assert same_name(record.leader_unit, "Sở TN&MT")
+    assert record.deputy_units == ["Sở Xây dựng"]
+    for spans in record.evidence.values():  # offsets are the article's own
+        assert all(raw[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_line_broken_inside_a_sentence(extractor) -> None:
+    body = (
+        "Chiều 13/3, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký\n"
+        "kết giao ước thi đua năm 2024. Năm 2024, Sở Công Thương là Khối trưởng.\n"
+        "Các đơn vị phấn đấu hoàn thành xuất sắc nhiệm vụ chính trị được giao,\n"
+        "đẩy mạnh chuyển đổi số trong hoạt động công vụ."
+    )
+    record = run(extractor, build(body))
+    assert record.event_type == "signing"
+    assert any(contains(g, "đẩy mạnh chuyển đổi số trong hoạt động công vụ") for g in record.goals)
+
+
+def test_a_date_line_under_the_lead_is_not_the_event_day(extractor) -> None:
+    text = (
+        f"{_SIGNING_TITLE}\n(HY) - Khối thi đua các sở, ngành kinh tế vừa ký kết giao ước thi "
+        f"đua năm 2024.\n14/03/2024\n{_SIGNING}"
+    )
+    record = run(extractor, text)
+    assert record.event_date == date(2024, 3, 13)
+    assert record.published_date == date(2024, 3, 14)
+
+
+def test_an_archive_photo_caption_is_not_the_story(extractor) -> None:
+    body = (
+        "Lãnh đạo các đơn vị ký giao ước thi đua năm 2022 (ảnh tư liệu).\n"
+        "Vừa qua, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao ước thi đua. "
+        "Năm 2024, Sở Công Thương là Khối trưởng."
+    )
+    record = run(extractor, build(body, title="Khối thi đua các sở, ngành kinh tế ký giao ước"))
+    assert record.year == 2024
+
+
+def test_story_lines_that_open_like_page_furniture_are_kept(extractor) -> None:
+    body = (
+        "Chiều 13/3, Khối thi đua các sở, ngành kinh tế tổ chức hội nghị ký kết giao ước thi đua "
+        "năm 2024.\nÝ kiến các đại biểu thống nhất: năm 2024, Sở Công Thương là Khối trưởng.\n"
+        "Bài sau khi ký được gửi Ban Thi đua. Các đơn vị phấn đấu đẩy mạnh chuyển đổi số."
+    )
+    record = run(extractor, build(body))
+    assert same_name(record.leader_unit, "Sở Công Thương")
+    assert any(contains(g, "đẩy mạnh chuyển đổi số") for g in record.goals)
+
+
+def test_a_list_between_the_date_line_and_the_story_under_a_long_menu(extractor) -> None:
+    menu = "\n".join(["Trang chủ", "Giới thiệu", "Tin tức", "Văn bản", "Liên hệ", "Hỏi đáp"])
+    text = (
+        f"{menu}\n{_SIGNING_TITLE}\n14/03/2024\nTin mới nhất\n"
+        "Cụm thi đua các huyện tổng kết năm 2023, huyện Văn Lâm làm Cụm trưởng\n"
+        f"{_SIGNING}"
+    )
+    record = run(extractor, text)
+    assert record.event_type == "signing"
+    assert same_name(record.leader_unit, "Sở Công Thương")
+
+
+_LEAD = (
+    "(HY) - Chiều 13/3, Khối thi đua các sở, ngành kinh tế tỉnh tổ chức hội nghị ký kết giao "
+    "ước thi đua năm 2024 với sự tham dự của lãnh đạo 8 đơn vị thành viên trong Khối thi đua."
+)
+_ROLES = (
+    "Khối gồm 8 đơn vị: Sở Công Thương, Sở Xây dựng, Sở Giao thông vận tải, Sở Tài chính, Sở Y "
+    "tế, Sở Nội vụ, Sở Tư pháp, Sở Kế hoạch và Đầu tư. Năm 2024, Sở Công Thương là Khối trưởng."
+)
+_PLEDGE = (
+    "Theo nội dung giao ước, các đơn vị phấn đấu hoàn thành xuất sắc nhiệm vụ chính trị được "
+    "giao; đẩy mạnh chuyển đổi số trong hoạt động công vụ; cải cách thủ tục hành chính."
+)
+
+
+def test_a_box_of_links_inside_the_story(extractor) -> None:
+    box = "Tin liên quan\nKhối thi đua Văn xã tổng kết năm 2023, Sở Y tế làm Khối trưởng"
+    record = run(extractor, build(f"{_LEAD}\n{box}\n{_ROLES}\n{_PLEDGE}\nThu Hà"))
+    assert same_name(record.leader_unit, "Sở Công Thương")
+    assert any(contains(g, "đẩy mạnh chuyển đổi số") for g in record.goals)
+
+
+def test_a_list_of_other_stories_with_their_summaries_ends_the_story(extractor) -> None:
+    others = (
+        "Tin liên quan\nKhối thi đua Văn xã ký giao ước thi đua năm 2024\n"
+        f"{_LEAD.replace('các sở, ngành kinh tế', 'Văn xã')} Năm 2024, Sở Y tế là Khối trưởng.\n"
+        "Cụm thi đua số 2 ký giao ước thi đua năm 2024\n"
+        f"{_LEAD.replace('Khối thi đua các sở, ngành kinh tế', 'Cụm thi đua số 2')}"
+    )
+    record = run(extractor, build(f"{_LEAD}\n{_ROLES}\nThu Hà\n{others}"))
+    assert same_name(record.leader_unit, "Sở Công Thương")
+    assert record.bloc_name == "Khối thi đua các sở, ngành kinh tế"

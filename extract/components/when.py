@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.base import Sentence, get, put, sentences, text_of
+from extract.components.layout import is_date_line
 from extract.dates import DateMatch, inline_dates, relative_day, sentence_date
 from extract.lexicon import LEX
 
@@ -22,7 +23,12 @@ _LEAD_SENTENCES = 4
 
 
 def _candidate(doc: Doc) -> DateMatch | None:
-    body = [s for s in sentences(doc) if s.start_char >= doc._.layout.body_start and s.text.strip()]
+    # A page's date line below a lead (title, lead, date) is the publication, not the event.
+    body = [
+        s
+        for s in sentences(doc)
+        if s.start_char >= doc._.layout.body_start and s.text.strip() and not is_date_line(s.text)
+    ]
     title = doc._.layout.title
     sents = body[:_LEAD_SENTENCES]
     for sent in sents:
