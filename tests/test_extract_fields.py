@@ -1575,3 +1575,21 @@ def test_a_list_of_other_stories_with_their_summaries_ends_the_story(extractor) 
     record = run(extractor, build(f"{_LEAD}\n{_ROLES}\nThu Hà\n{others}"))
     assert same_name(record.leader_unit, "Sở Công Thương")
     assert record.bloc_name == "Khối thi đua các sở, ngành kinh tế"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Năm 2024, Khối đề ra mục tiêu giữ vững an ninh trật tự; nâng cao chỉ số hài lòng.",
+        "Năm 2024, Khối đề ra nhiệm vụ giữ vững an ninh trật tự; nâng cao chỉ số hài lòng.",
+        "Các trường thi đua giữ vững an ninh trật tự; nâng cao chỉ số hài lòng.",
+        "Các đơn vị thi đua kiềm chế tai nạn giao thông; nâng cao chỉ số hài lòng.",
+    ],
+)
+def test_goals_after_a_set_target_or_a_subject_that_pledges(extractor, sentence: str) -> None:
+    """'đề ra mục tiêu/nhiệm vụ' and '<units> thi đua <verb>' open goals; the subject
+    before the verb is not part of the first goal."""
+    record = run(extractor, build(SIGNING_OPENING + sentence, title=SIGNING_TITLE))
+    assert len(record.goals) == 2, record.goals
+    assert not record.goals[0].lower().startswith(("khối", "các")), record.goals
+    assert contains(record.goals[1], "nâng cao chỉ số hài lòng"), record.goals

@@ -47,7 +47,10 @@ def _cue(text: str) -> tuple[int, int] | None:
     if label and (not verb or label.start() <= verb.start()):
         return label.start(), label.end()
     if verb:
-        return verb.start(), verb.start()
+        # a subject before the verb ("Các đồn thi đua giữ vững …") is not the goal's
+        start = verb.start("goal") if verb.re.groupindex.get("goal") else -1
+        start = start if start >= 0 else verb.start()
+        return start, start
     return None
 
 
