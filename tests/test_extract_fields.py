@@ -559,6 +559,9 @@ COUNTS = [
         id="su-tham-gia-cua-attendees",
     ),
     pytest.param("Khối thi đua số 2 gồm 8 phòng nghiệp vụ.", 8, id="departments-phong"),
+    pytest.param("Cụm gồm 5 đồn; Đồn Biên phòng A là Cụm trưởng.", 5, id="border-posts-don"),
+    pytest.param("Cụm thi đua số 3 gồm 7 trạm kiểm lâm.", 7, id="stations-tram"),
+    pytest.param("Khối có 6 đơn vị tham gia, 120 đồng chí dự hội nghị.", 6, id="dong-chi-no-don"),
     pytest.param(
         "Đây là năm thứ hai Khối thi đua số 4 tỉnh Quảng Trị ký giao ước.",
         None,
