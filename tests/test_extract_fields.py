@@ -1596,3 +1596,27 @@ def test_goals_after_a_set_target_or_a_subject_that_pledges(extractor, sentence:
     assert len(record.goals) == 2, record.goals
     assert not record.goals[0].lower().startswith(("khối", "các")), record.goals
     assert contains(record.goals[1], "nâng cao chỉ số hài lòng"), record.goals
+
+
+_ROLE_TABLE = (
+    "Phân công nhiệm vụ trong Khối năm 2024 như sau:\n"
+    "TT | Đơn vị | Nhiệm vụ\n"
+    "1 | Sở Văn hóa - Thể thao và Du lịch | Khối trưởng\n"
+    "2 | Sở Y tế | Khối phó\n"
+    "3 | Trường Chính trị tỉnh | {third}\n"
+    "Các đơn vị giao ước đẩy mạnh chuyển đổi số."
+)
+
+
+@pytest.mark.parametrize(
+    ("third", "members"),
+    [
+        ("Thành viên", ["Sở Văn hóa - Thể thao và Du lịch", "Sở Y tế", "Trường Chính trị tỉnh"]),
+        ("Khối phó", []),  # roles only: who leads, not who belongs
+    ],
+)
+def test_members_from_a_table_of_units_and_roles(extractor, third: str, members) -> None:
+    text = build(SIGNING_OPENING + "\n" + _ROLE_TABLE.format(third=third), title=SIGNING_TITLE)
+    record = run(extractor, text)
+    assert [m.replace("–", "-") for m in record.members] == members
+    assert same_name(record.leader_unit, "Sở Văn hóa - Thể thao và Du lịch")

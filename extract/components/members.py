@@ -2,7 +2,8 @@
 
 A count is a number tied to membership: "gồm 12 cơ quan, đơn vị", "08 đơn vị thành
 viên", "11 đơn vị thuộc Khối" — never a number of award winners or attendees (GUIDE.md).
-A list follows "gồm:" / "thành viên:", in the sentence or as bulleted lines; its items
+A list follows "gồm:" / "thành viên:", in the sentence or as bulleted lines, or is a
+table of the units and their roles (`role_table`); its items
 are split on ";" and, where a new unit
 begins (a unit word such as Sở, Ban, Cục, huyện), on "," and "và", which also appear
 inside names ("Sở Văn hóa, Thể thao và Du lịch").
@@ -235,6 +236,40 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
     return []
 
 
+# A table of the bloc's units and their roles, read as a list ("1. Sở A - Khối trưởng",
+# "2. Sở B - Thành viên"): every unit in it is a member.
+_ROLE_ROW = re.compile(
+    r"(?im)^[ \t]*(?:\d{1,2}[.)]|[-–•+*])[ \t]*(?P<unit>[^\n]{4,150}?)[ \t]*[-–:][ \t]*"
+    rf"(?P<role>{fragment('leader_role')}|{fragment('deputy_role')}|thành\s+viên)"
+    r"(?:\s+năm\s+\d{4})?[ \t.;,]*$"
+)
+
+
+def role_table(text: str) -> list[tuple[str, int, int]]:
+    """The units of the first run of role rows (two or more, on consecutive lines, one
+    of them a plain member): a table of who leads and who belongs is a member list."""
+    rows: list[re.Match[str]] = []
+    for m in _ROLE_ROW.finditer(text):
+        if rows and text.count("\n", rows[-1].end(), m.start()) > 1:
+            if _is_membership(rows):
+                break
+            rows = []
+        rows.append(m)
+    if not _is_membership(rows):
+        return []
+    items = []
+    for row in rows:
+        name = clean_unit(row.group("unit"))
+        span = locate(text, name, row.start("unit"), row.end("unit") + 1) if name else None
+        if span and looks_like_unit(name):
+            items.append((name, *span))
+    return items if len(items) >= 2 else []
+
+
+def _is_membership(rows: list[re.Match[str]]) -> bool:
+    return len(rows) >= 2 and any(r.group("role").lower().startswith("thành") for r in rows)
+
+
 # "Các đơn vị thành viên khác gồm …", "các thành viên còn lại là …": the units named
 # with a role just before are members too.
 _OTHERS = re.compile(r"(?i)\b(?:thành\s+viên|đơn\s+vị|cơ\s+quan)\s+(?:khác|còn\s+lại)\b")
@@ -266,7 +301,7 @@ def members_component(doc: Doc) -> Doc:
     count = member_count(text, (bloc.spans[:1] if bloc else []) + named)
     if count:
         put(doc, "member_count", count[0], [count[1]])
-    items = member_list(text)
+    items = member_list(text) or role_table(text)
     leader = doc._.fields.get("leader_unit")
     leader_missing = leader and all(leader.value.lower() not in n.lower() for n, _, _ in items)
     if items and leader_missing and count and count[0] == len(items) + 1:
