@@ -1620,3 +1620,64 @@ def test_members_from_a_table_of_units_and_roles(extractor, third: str, members)
     record = run(extractor, text)
     assert [m.replace("–", "-") for m in record.members] == members
     assert same_name(record.leader_unit, "Sở Văn hóa - Thể thao và Du lịch")
+
+
+def test_a_signing_announced_for_later_leaves_a_review(extractor) -> None:
+    """'Việc ký kết giao ước … sẽ được tổ chức vào đầu năm tới': no signing held."""
+    body = (
+        "Chiều 17/12, Sở Tài chính, Khối trưởng năm 2024, chủ trì hội nghị tổng kết công tác "
+        "thi đua năm 2024 của Khối thi đua các sở kinh tế. Hội nghị giới thiệu Sở Xây dựng làm "
+        "Khối trưởng năm 2025. Việc ký kết giao ước thi đua năm 2025 sẽ được tổ chức vào đầu "
+        "năm tới."
+    )
+    title = "Khối thi đua các sở kinh tế tổng kết năm 2024"
+    record = run(extractor, build(body, title=title, published="17/12/2024 16:40"))
+    assert record.event_type == "review"
+    assert record.year == 2024
+    assert same_name(record.leader_unit, "Sở Tài chính")
+
+
+def test_a_count_with_its_kind_after_with_in_the_blocs_sentence(extractor) -> None:
+    """'Khối thi đua X … ký kết giao ước với 17 tổ chức tín dụng thành viên': the bloc's
+    size, and no goal."""
+    body = (
+        "Ngày 22/02/2024, Ngân hàng Nhà nước chi nhánh tỉnh - Khối trưởng Khối thi đua các tổ "
+        "chức tín dụng trên địa bàn tỉnh đã tổ chức hội nghị ký kết giao ước thi đua năm 2024 "
+        "với 17 tổ chức tín dụng thành viên. Nội dung giao ước gồm: đẩy mạnh thanh toán không "
+        "dùng tiền mặt; kiểm soát tỷ lệ nợ xấu dưới 2%."
+    )
+    record = run(extractor, build(body, title=SIGNING_TITLE))
+    assert record.member_count == 17
+    assert not any("17" in goal for goal in record.goals), record.goals
+
+
+def test_an_honoured_count_of_units_is_no_size(extractor) -> None:
+    body = SIGNING_OPENING + "Hội nghị bình xét 5 đơn vị xuất sắc trong Khối."
+    assert run(extractor, build(body, title=SIGNING_TITLE)).member_count is None
+
+
+def test_the_role_after_a_partner_is_the_second_units(extractor) -> None:
+    """'A phối hợp với B, đơn vị Khối trưởng': B leads."""
+    body = (
+        "Ngày 18/5/2024, Đảng ủy Khối các cơ quan tỉnh phối hợp với Ban Tổ chức Tỉnh ủy, đơn "
+        "vị Khối trưởng Khối thi đua các cơ quan Đảng tỉnh, tổ chức Hội thao năm 2024."
+    )
+    record = run(extractor, build(body, title="Hội thao Khối thi đua các cơ quan Đảng tỉnh"))
+    assert same_name(record.leader_unit, "Ban Tổ chức Tỉnh ủy")
+
+
+@pytest.mark.parametrize(
+    ("banner", "published"),
+    [("Thứ hai, 04/03/2024 - 09:15", date(2024, 3, 4)), ("Thứ hai, 04/03/2024", None)],
+)
+def test_a_weekday_line_with_a_clock_above_the_headline_is_the_date_line(
+    extractor, banner: str, published
+) -> None:
+    text = build(SIGNING_OPENING, title=SIGNING_TITLE, published=None, banner=banner)
+    assert run(extractor, text).published_date == published
+
+
+def test_the_portal_credited_at_the_foot_with_a_date(extractor) -> None:
+    body = SIGNING_OPENING + "\n\nCổng TTĐT huyện Tam Dương - 06/03/2024"
+    record = run(extractor, build(body, title=SIGNING_TITLE, published=None))
+    assert record.published_date == date(2024, 3, 6)

@@ -41,7 +41,9 @@ def signing_spans(text: str) -> list[tuple[int, int]]:
     blocs: bool | None = None  # whether the text names a bloc or a bloc role: asked once
     for m in LEX["signing"].finditer(text):
         before = text[max(0, m.start() - 40) : m.end()]
-        if LEX["signing_not"].search(before) or LEX["signing_deadline"].match(text, m.end()):
+        if LEX["signing_not"].search(before) or any(
+            LEX[k].match(text, m.end()) for k in ("signing_deadline", "signing_future")
+        ):
             continue
         if not LEX["emulation"].search(_sentence_around(text, m.start(), m.end())):
             if blocs is None:

@@ -42,8 +42,10 @@ _CHROME = re.compile(
     r"cỡ chữ|font|\(?ảnh|nguồn:|đăng nhập|english|liên hệ|sơ đồ|tìm kiếm|menu|home)"
 )
 _MENU = re.compile(r"\s[|>»/›]\s|\s[|>»›]$")
+# (The portal credited at the foot counts too: "Cổng TTĐT huyện X - 6/3/2024".)
 _BYLINE = re.compile(
     r"(?i)tác\s+giả|người\s+(?:viết|đăng)|đăng\s+bởi|\bbởi\b|biên\s+tập|nguồn\s*:|theo\s*:"
+    r"|cổng\s+(?:ttđt|thông\s+tin\s+điện\s+tử)"
 )
 _TITLE_DATE = re.compile(r"\s{2,}(\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _LEAD_START = re.compile(r"\s*(?:\(|[A-ZĐ]{2,}[\w.]*\s*[-–—]\s)")
@@ -263,6 +265,15 @@ def _looks_like_title(line: str) -> bool:
     return not (line.rstrip().endswith(".") and len(words) > 30)
 
 
+# "Thứ hai, 04/03/2024 - 09:15": a weekday with the minute of posting is the story's
+# date line, set above its headline; a "today" banner gives the day alone.
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
+def _is_banner(line: str) -> bool:
+    return bool(WEEKDAY.match(line)) and not _CLOCK.search(line)
+
+
 def _date_found(text: str, start: int, end: int) -> Found | None:
     found = full_dates(text[start:end], start)
     if not found:
@@ -318,9 +329,9 @@ def analyse(text: str, given_published: date | None) -> Layout:
     ]
     for i in before:
         s, e = lines[i]
-        if WEEKDAY.match(text[s:e]):
+        if _is_banner(text[s:e]):
             layout.banner = (s, e)
-    candidates = after[:1] + [i for i in before if not WEEKDAY.match(text[slice(*lines[i])])]
+    candidates = after[:1] + [i for i in before if not _is_banner(text[slice(*lines[i])])]
     for i in candidates:
         if published:
             break

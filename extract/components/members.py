@@ -33,8 +33,12 @@ _NOUN = fragment("member_noun")
 _COUNT_AFTER_INTRO = re.compile(
     rf"\b{fragment('member_intro')}\s+(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\b", re.IGNORECASE
 )
+# "17 tổ chức tín dụng thành viên": the noun may take a word or two of its kind before
+# the tie (not a merit: "5 đơn vị xuất sắc trong Khối" are honoured, not counted).
+_NOUN_KIND = r"(?:\s+(?!(?:xuất|dẫn|tiêu|tiên|hoàn|tham|được|đã|có)\b)(?-i:[a-zà-ỹđ]+)){0,2}"
 _COUNT_TIED = re.compile(
-    rf"(?<![\w/.,])(?P<n>{NUMBER})\s+(?P<noun>{_NOUN})\s+{fragment('member_tie_after')}",
+    rf"(?<![\w/.,])(?P<n>{NUMBER})\s+(?P<noun>{_NOUN}){_NOUN_KIND}\s+"
+    rf"{fragment('member_tie_after')}",
     re.IGNORECASE,
 )
 # "Cụm thi đua 5 thành phố trực thuộc Trung ương", never "Khối thi đua số 4 tỉnh X" (an ordinal).
@@ -81,16 +85,26 @@ def _names_no_unit(name: str) -> bool:
     )
 
 
+_OTHER_CLAUSE = re.compile(r"[.;:\n]|\d\s+(?:khối|cụm)\b", re.IGNORECASE)
+
+
 def _is_excluded(text: str, start: int, bloc_spans: list[tuple[int, int]]) -> bool:
     before = LEX["not_member_count_before"].search(text[max(0, start - 20) : start])
     if not before:
         return False
     # "Khối thi đua số 4 tỉnh X với 10 đơn vị thành viên": "với" right after one named
     # bloc gives its size (after "17 khối, cụm thi đua" it gives a province's total).
+    # So does "với" later in the sentence that names it ("Khối thi đua X tổ chức ký kết
+    # giao ước với 17 tổ chức tín dụng thành viên"), with no other count of blocs between.
     return not (
         before.group(0).strip().lower() == "với"
         and any(
-            len(text[s:e].split()) > 3 and not text[e:start].replace("với", "", 1).strip()
+            len(text[s:e].split()) > 3
+            and e <= start
+            and (
+                not text[e:start].replace("với", "", 1).strip()
+                or (start - e < 200 and not _OTHER_CLAUSE.search(text, e, start))
+            )
             for s, e in bloc_spans
         )
     )

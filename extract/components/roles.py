@@ -25,9 +25,10 @@ from extract.unit_phrases import (
 )
 
 # Where the clause holding the unit begins; "tại Sở Nội vụ (đơn vị Khối trưởng)" and
-# "trao cờ cho Sở Xây dựng - đơn vị Khối trưởng" name the unit after the preposition.
+# "trao cờ cho Sở Xây dựng - đơn vị Khối trưởng" name the unit after the preposition;
+# so does "A phối hợp với B, đơn vị Khối trưởng": the role is B's, A is a partner.
 _CLAUSE_START = re.compile(
-    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó|tại|cho)\s"
+    r"[,;:(\n]|\.\s|\s(?:bầu|do|trong\s+đó|tại|cho|phối\s+hợp\s+với)\s"
     r"|(?i:" + fragment("leader_role") + "|" + fragment("deputy_role") + r")(?:\s+năm\s+\d{4})?"
 )
 _BEFORE_LINK = re.compile(
