@@ -1,4 +1,4 @@
-"""Accuracy beyond the dev set: three sets of probe articles must each score at least their floor.
+"""Accuracy beyond the dev set: four sets of probe articles must each score at least their floor.
 
 The dev and seed articles (``test_eval_ratchet``) come from a handful of sites; the
 extractor is meant for many more. ``fixtures/probe_articles.jsonl`` holds short articles
