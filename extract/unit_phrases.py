@@ -16,10 +16,13 @@ from extract.numbers import NUMBER_WORDS
 # Titles that carry their unit's head word: "Chánh Văn phòng UBND tỉnh" heads "Văn phòng
 # UBND tỉnh", "Trưởng phòng Cảnh sát hình sự" heads "Phòng Cảnh sát hình sự". Only the
 # title's own word is peeled; other titles ("Giám đốc Sở Y tế") go whole.
+_TITLED_HEAD = r"(?:ban|phòng|đài|trạm)"  # a unit a "Trưởng …" heads
 _FUSED_TITLE = (
     r"(?:phó\s+)?(?:chánh(?=\s+(?:văn\s+phòng|thanh\s+tra)\b)"
-    r"|trưởng(?=\s+(?:ban|phòng|đài|trạm)\s+(?-i:[A-ZĐ])))"
+    rf"|trưởng(?=\s+{_TITLED_HEAD}\s+(?-i:[A-ZĐ])))"
 )
+# "(Trưởng) phòng Cảnh sát hình sự": the unit left once its title is peeled
+_UNTITLED_UNIT = re.compile(rf"{_TITLED_HEAD}\s+[A-ZĐ]")
 _LEAD_IN = re.compile(
     r"^(?:(?:" + _FUSED_TITLE + r"|trong\s+đó|theo\s+đó|đồng\s+thời|năm\s+\d{4}|năm\s+nay|"
     r"hội\s+nghị(?:\s+cũng)?(?:\s+đã)?|"
@@ -97,8 +100,8 @@ def clean_unit(raw: str) -> str:
         name = name.strip(" ,;:.–—-…\"“”'")
         if name == before:
             break
-    if re.match(r"(?:ban|phòng|đài|trạm)\s+[A-ZĐ]", name):
-        name = name[0].upper() + name[1:]  # "(Trưởng) phòng Cảnh sát hình sự"
+    if _UNTITLED_UNIT.match(name):
+        name = name[0].upper() + name[1:]
     return name
 
 

@@ -169,11 +169,9 @@ def _flat(lists: Sequence[Sequence[Any]]) -> _Flat:
 
 
 def _stated(values: pa.Array) -> pa.Array:
-    """Whether each value is stated: not null, and not an empty string or list."""
+    """Whether each value is stated: not null, and not an empty string."""
     if pa.types.is_string(values.type):
         return pc.fill_null(pc.greater(pc.binary_length(values), 0), False)
-    if pa.types.is_list(values.type):
-        return pc.fill_null(pc.greater(pc.list_value_length(values), 0), False)
     return values.is_valid()
 
 

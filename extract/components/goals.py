@@ -48,9 +48,8 @@ def _cue(text: str) -> tuple[int, int] | None:
         return label.start(), label.end()
     if verb:
         # a subject before the verb ("Các đồn thi đua giữ vững …") is not the goal's
-        start = verb.start("goal") if verb.re.groupindex.get("goal") else -1
-        start = start if start >= 0 else verb.start()
-        return start, start
+        start = verb.start("goal")
+        return (start, start) if start >= 0 else (verb.start(), verb.start())
     return None
 
 

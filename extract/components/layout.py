@@ -145,7 +145,7 @@ def _box_end(text: str, heading: re.Match[str]) -> int | None:
     lines = _LINE.finditer(text, heading.end())
     headlines = 0
     for line in lines:
-        if not (len(line.group()) >= 150 and "." in line.group()):  # as _PARAGRAPH
+        if not _PARAGRAPH.match(line.group()):
             headlines += 1
             if headlines > _BOX_LINES:
                 return None
@@ -233,7 +233,7 @@ def _headline_start(text: str, start: int, prose: int) -> int:
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    return [m.span() for m in _LINE.finditer(text)]
 
 
 def is_date_line(line: str) -> bool:
@@ -341,7 +341,7 @@ def analyse(text: str, given_published: date | None) -> Layout:
     if title_idx is None and first_text < len(lines):
         layout.body_start = max(layout.body_start, lines[first_text][0])
     if not published:  # some pages print the date only at the foot: "Nguồn: … | 12/3/2019"
-        for s, e in _lines(text[: story_end(text)])[-4:]:
+        for s, e in _lines(text)[-4:]:  # the text is the story alone (`story_text`)
             line = text[s:e]
             if is_date_line(line) and not (WEEKDAY.match(line) or _NOT_PUBLISHED.search(line)):
                 published = _date_found(text, s, e)
