@@ -12,9 +12,7 @@ A write transaction takes in one batch or several (see ``Loader.load_batches``):
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -23,17 +21,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from extract.models import Article, EventRecord
+from pipelines.heap import collector_paused
 from pipelines.rollups import REFRESH_AFTER_EVENTS, REFRESH_BEFORE_EVENTS
 from pipelines.rows import BatchRows, batch_tables, concat_rows, page_chars
 
 # Articles turned into Arrow rows at a time (Python's lists stay within the CPU caches),
-# and handed to DuckDB at a time (each INSERT has a fixed cost, so staged batches of
-# 50 articles are gathered first); fewer when their pages are large (real pages run
-# to 200 KB of HTML), so that what waits in memory stays bounded.
+# and handed to DuckDB at a time: DuckDB inserts a few large tables much faster than
+# many small ones (100,000 articles in inserts of 5,000 cost it about 1 s more than in
+# inserts of 25,000), so staged batches of 50 articles are gathered first; fewer when
+# their pages are large (real pages run to 200 KB of HTML), so that what waits in
+# memory stays bounded: one insert being built, one waiting (`loader.WRITER_JOBS`),
+# one being inserted.
 BUILD_ARTICLES = 2_500
 BUILD_CHARS = 32 * 2**20  # of text and HTML waiting to be built
-INSERT_ARTICLES = 5_000
-INSERT_BYTES = 32 * 2**20  # of Arrow rows waiting to be inserted
+INSERT_ARTICLES = 25_000
+INSERT_BYTES = 64 * 2**20  # of Arrow rows waiting to be inserted
 
 _ARTICLE_PARTS = ("event_sources", "event_members", "event_deputies", "event_goals", "evidence")
 
@@ -85,8 +87,8 @@ _FINISH = [
 
 
 class BatchWriter:
-    """The SQL of one write transaction, which may take in several batches: `begin`,
-    then `replace` and `add` as often as needed, then `commit`."""
+    """The SQL of one write transaction, which may take in several batches: `replace`
+    and `add` as often as needed, then `commit`."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, now: datetime) -> None:
         self.con = con
@@ -96,8 +98,15 @@ class BatchWriter:
         # hundreds of thousands of times)
         self._events: list[pa.Table] = []
         self._units: list[pa.Table] = []
+        self._begun = False
 
-    def begin(self) -> None:
+    def _begin(self) -> None:
+        """Open the transaction with its first statement, not as a job of its own: on
+        the writer thread's queue a job of its own would hold a place that the next
+        rows could have taken while the previous transaction commits."""
+        if self._begun:
+            return
+        self._begun = True
         con = self.con
         con.execute("BEGIN TRANSACTION")
         con.execute("SET preserve_insertion_order = false")
@@ -108,6 +117,7 @@ class BatchWriter:
 
     def replace(self, article_ids: pa.Array | pa.ChunkedArray) -> None:
         """Remove what these (stored) articles contributed, before they come in again."""
+        self._begin()
         con = self.con
         con.register("batch_ids", pa.table({"article_id": article_ids}))
         try:
@@ -124,6 +134,7 @@ class BatchWriter:
 
     def add(self, rows: BatchRows) -> None:
         """Insert articles and the events they report (may be called several times)."""
+        self._begin()
         con = self.con
         for name, table in rows._asdict().items():
             con.register(f"in_{name}", table)
@@ -140,6 +151,7 @@ class BatchWriter:
         """Recompute every event the transaction touched, then commit; return how many
         events that was. `merge_row_groups`: let the commit's checkpoint merge small
         row groups (see ``Loader.load_batches``)."""
+        self._begin()
         con = self.con
         for name, parts in (("touched_events", self._events), ("named_units_raw", self._units)):
             if parts:
@@ -198,10 +210,12 @@ class RowQueue:
         article_ids: Sequence[str],
         hashes: Sequence[str | None],
         records: dict[str, EventRecord],
+        chars: int | None = None,
     ) -> None:
+        """Queue articles (`chars`: their `page_chars`, if the caller has counted them)."""
         self._articles.extend(zip(articles, article_ids, hashes, strict=True))
         self._records.update(records)
-        self._chars += sum(map(page_chars, articles))
+        self._chars += sum(map(page_chars, articles)) if chars is None else chars
         if len(self._articles) >= BUILD_ARTICLES or self._chars >= BUILD_CHARS:
             self._build()
 
@@ -222,7 +236,7 @@ class RowQueue:
         self._articles, self._records, self._chars = [], {}, 0
         for start in range(0, len(pending), BUILD_ARTICLES):
             articles, ids, hashes = zip(*pending[start : start + BUILD_ARTICLES], strict=True)
-            with _gc_paused():
+            with collector_paused():
                 rows = batch_tables(
                     articles,
                     ids,
@@ -245,17 +259,3 @@ class RowQueue:
             self.put(partial(self.writer.add, concat_rows(self._built)))
             self._built = []
             self._built_articles = self._built_bytes = 0
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building rows allocates millions of small, acyclic objects (column values); the
-    cycle collector would rescan the whole heap of loaded records many times over,
-    which costs more than the building itself. Nothing here creates cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -32,6 +32,7 @@ from extract.models import Article, EventRecord
 from pipelines import staging
 from pipelines.batch_write import BatchWriter, RowQueue
 from pipelines.crawl_runs import run_row
+from pipelines.heap import older_objects_frozen
 from pipelines.lookahead import Lookahead, UniqueBatch
 from pipelines.migrations import utc_now
 from pipelines.overlap import Overlapped
@@ -62,9 +63,9 @@ GROUP_ARTICLES = 50_000
 GROUP_BYTES = 128 * 2**20  # of Arrow rows
 GROUP_SECONDS = 10.0
 # Jobs waiting for the writer thread (inserts of up to `batch_write.INSERT_ARTICLES`
-# articles or `INSERT_BYTES` each): while a commit runs, the next rows go on being built
-# until these wait (four: the rows built in a commit's time).
-WRITER_JOBS = 4
+# articles or `INSERT_BYTES` each): the next insert is built while one waits and one is
+# inserted or committed.
+WRITER_JOBS = 1
 Key = TypeVar("Key")
 
 
@@ -192,11 +193,13 @@ class Loader:
 
         Staged batches are small (50 articles), and per-batch work of fixed cost
         would dominate a load: so the store is asked about many thousand upcoming
-        articles at once (`Lookahead`), and rows are built and inserted a few
-        thousand articles at a time whatever the batches (`RowQueue`). All SQL of a
-        transaction, its commit included, runs on a writer thread, in order, while the
-        next batches are checked, extracted and built into rows here: DuckDB inserts
-        and commits on one core while Python builds on the other.
+        articles at once (`Lookahead`), rows are built a few thousand articles at a
+        time and inserted up to 25,000 at a time whatever the batches (`RowQueue`), and
+        the cycle collector leaves the heap that was there before the load alone
+        (``heap.older_objects_frozen``). All SQL of a transaction, its commit
+        included, runs on a writer thread, in order, while the next batches are
+        checked, extracted and built into rows here: DuckDB inserts and commits on one
+        core while Python builds on the other.
 
         Row groups: each commit checkpoints its rows into new row groups, and DuckDB
         merges small row groups pairwise, checkpoint after checkpoint, so every row
@@ -241,7 +244,12 @@ class Loader:
                     on_commit(keys)
             store.forget(ahead.pages())
 
-        with self._open() as con, StoreView(con.cursor(), version) as store:
+        # the models loaded, the articles read ahead: what the collector need not walk
+        with (
+            older_objects_frozen(),
+            self._open() as con,
+            StoreView(con.cursor(), version) as store,
+        ):
             try:
                 with Overlapped(_run, name="giaouoc-writer", slots=WRITER_JOBS) as put:
                     while ahead.more():
@@ -277,7 +285,6 @@ class Loader:
         written = 0
         opened = time.monotonic()
         writer = BatchWriter(con, now=utc_now())
-        put(writer.begin)
         store.begin()
         rows = RowQueue(writer, put, store.version)
         while (batch := ahead.next(store)) is not None:
@@ -331,7 +338,8 @@ class Loader:
         articles = [batch.articles[i] for i in todo]
         hashes = [batch.hashes[i] for i in todo]
         records = self._extract(articles)
-        queue.add(articles, todo, hashes, records)
+        whole = len(todo) == len(batch.articles)
+        queue.add(articles, todo, hashes, records, chars=batch.chars if whole else None)
         store.wrote(dict(zip(todo, hashes, strict=True)))
         counts.stored = len(todo)
         counts.relevant = sum(reports_event(records.get(a.id)) for a in articles)

@@ -3,8 +3,8 @@
 Loading is two kinds of work of about the same size: Python checking, extracting and
 turning records into Arrow columns, which holds the GIL, and DuckDB inserting those
 columns, which releases it. Done one after the other, one core idles half the time;
-handed over as they come (the loader hands over jobs: begin, insert these rows, delete
-those articles' rows, commit), the next rows are built while DuckDB inserts or commits
+handed over as they come (the loader hands over jobs: insert these rows, delete those
+articles' rows, commit), the next rows are built while DuckDB inserts or commits
 the last ones.
 
 The worker needs the GIL for a moment between DuckDB's steps, and at Python's default

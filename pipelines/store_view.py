@@ -54,16 +54,17 @@ class StoreView:
     def __exit__(self, *exc: object) -> None:
         self.reader.close()
 
-    def _asked(self, article_id: str, digest: str | None) -> bool:
-        return article_id in self._ids and (not digest or digest in self._hashes)
-
     def knows(self, hashes: Mapping[str, str | None]) -> bool:
-        return all(self._asked(i, h) for i, h in hashes.items())
+        """Whether the answers for these (article id: content hash) pairs are fetched."""
+        return self._ids.issuperset(hashes) and self._hashes.issuperset(
+            h for h in hashes.values() if h
+        )
 
     def fetch(self, pages: Iterable[tuple[str, str | None]]) -> None:
         """Read what the committed store holds under these (article id, content hash)
         pairs; an id may come with several hashes (a page crawled twice)."""
-        wanted = [(i, h) for i, h in pages if not self._asked(i, h)]
+        asked_ids, asked_hashes = self._ids, self._hashes
+        wanted = [(i, h) for i, h in pages if i not in asked_ids or (h and h not in asked_hashes)]
         if not wanted:
             return
         ids, hashes = (list(column) for column in zip(*wanted, strict=True))
@@ -110,20 +111,29 @@ class StoreView:
         store holds (folded into the answers fetched, so nothing is read again: the
         store cannot be read while the next commit checkpoints)."""
         serial, article_ids = self._open.popleft()
+        written, by_hash, stored, holders = (
+            self._written,
+            self._by_hash,
+            self._committed,
+            self._holders,
+        )
         for article_id in article_ids:
-            written = self._written.get(article_id)
-            if written is None or written[1] != serial:  # rewritten since: still open
+            entry = written.get(article_id)
+            if entry is None or entry[1] != serial:  # rewritten since: still open
                 continue
-            del self._written[article_id]
-            digest = written[0]
-            if digest and self._by_hash.get(digest) == article_id:
-                del self._by_hash[digest]
-            old = self._committed.get(article_id, (None, None))[0]
-            if old and old != digest:
-                self._holders.get(old, set()).discard(article_id)
-            self._committed[article_id] = (digest, self.version)
+            del written[article_id]
+            digest = entry[0]
+            if digest and by_hash.get(digest) == article_id:
+                del by_hash[digest]
+            old = stored.get(article_id)
+            if old is not None and old[0] and old[0] != digest and old[0] in holders:
+                holders[old[0]].discard(article_id)
+            stored[article_id] = (digest, self.version)
             if digest:
-                self._holders.setdefault(digest, set()).add(article_id)
+                if digest in holders:
+                    holders[digest].add(article_id)
+                else:
+                    holders[digest] = {article_id}
 
     def forget(self, upcoming: Iterable[tuple[str, str | None]]) -> None:
         """Drop the answers fetched that neither these upcoming (article id, content
