@@ -86,18 +86,24 @@ class StoreView:
         which have the content of another stored page."""
         stored: dict[str, bool] = {}
         same_content: set[str] = set()
+        written, committed, holders, by_hash = (
+            self._written,
+            self._committed,
+            self._holders,
+            self._by_hash,
+        )
         for article_id, digest in hashes.items():
-            if article_id in self._written:
-                stored[article_id] = self._written[article_id][0] == digest
-            elif article_id in self._committed:
-                stored[article_id] = self._committed[article_id] == (digest, self.version)
+            if article_id in written:
+                stored[article_id] = written[article_id][0] == digest
+            elif article_id in committed:
+                stored[article_id] = committed[article_id] == (digest, self.version)
             if not digest:
                 continue
             # pages this transaction rewrote no longer hold their committed content
-            holders = self._holders.get(digest, ())
-            if any(other != article_id and other not in self._written for other in holders) or (
-                self._by_hash.get(digest, article_id) != article_id
-            ):
+            others = holders.get(digest)
+            if (
+                others and any(other != article_id and other not in written for other in others)
+            ) or by_hash.get(digest, article_id) != article_id:
                 same_content.add(article_id)
         return stored, same_content
 
