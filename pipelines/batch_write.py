@@ -210,12 +210,10 @@ class RowQueue:
         article_ids: Sequence[str],
         hashes: Sequence[str | None],
         records: dict[str, EventRecord],
-        chars: int | None = None,
     ) -> None:
-        """Queue articles (`chars`: their `page_chars`, if the caller has counted them)."""
         self._articles.extend(zip(articles, article_ids, hashes, strict=True))
         self._records.update(records)
-        self._chars += sum(map(page_chars, articles)) if chars is None else chars
+        self._chars += sum(map(page_chars, articles))
         if len(self._articles) >= BUILD_ARTICLES or self._chars >= BUILD_CHARS:
             self._build()
 

@@ -338,8 +338,7 @@ class Loader:
         articles = [batch.articles[i] for i in todo]
         hashes = [batch.hashes[i] for i in todo]
         records = self._extract(articles)
-        whole = len(todo) == len(batch.articles)
-        queue.add(articles, todo, hashes, records, chars=batch.chars if whole else None)
+        queue.add(articles, todo, hashes, records)
         store.wrote(dict(zip(todo, hashes, strict=True)))
         counts.stored = len(todo)
         counts.relevant = sum(reports_event(records.get(a.id)) for a in articles)

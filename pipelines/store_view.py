@@ -54,17 +54,18 @@ class StoreView:
     def __exit__(self, *exc: object) -> None:
         self.reader.close()
 
+    def _unasked(self, pages: Iterable[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+        """The (article id, content hash) pairs whose answers are not fetched yet."""
+        ids, hashes = self._ids, self._hashes
+        return [(i, h) for i, h in pages if i not in ids or (h and h not in hashes)]
+
     def knows(self, hashes: Mapping[str, str | None]) -> bool:
-        """Whether the answers for these (article id: content hash) pairs are fetched."""
-        return self._ids.issuperset(hashes) and self._hashes.issuperset(
-            h for h in hashes.values() if h
-        )
+        return not self._unasked(hashes.items())
 
     def fetch(self, pages: Iterable[tuple[str, str | None]]) -> None:
         """Read what the committed store holds under these (article id, content hash)
         pairs; an id may come with several hashes (a page crawled twice)."""
-        asked_ids, asked_hashes = self._ids, self._hashes
-        wanted = [(i, h) for i, h in pages if i not in asked_ids or (h and h not in asked_hashes)]
+        wanted = self._unasked(pages)
         if not wanted:
             return
         ids, hashes = (list(column) for column in zip(*wanted, strict=True))
@@ -86,24 +87,19 @@ class StoreView:
         which have the content of another stored page."""
         stored: dict[str, bool] = {}
         same_content: set[str] = set()
-        written, committed, holders, by_hash = (
-            self._written,
-            self._committed,
-            self._holders,
-            self._by_hash,
-        )
         for article_id, digest in hashes.items():
-            if article_id in written:
-                stored[article_id] = written[article_id][0] == digest
-            elif article_id in committed:
-                stored[article_id] = committed[article_id] == (digest, self.version)
+            if article_id in self._written:
+                stored[article_id] = self._written[article_id][0] == digest
+            elif article_id in self._committed:
+                stored[article_id] = self._committed[article_id] == (digest, self.version)
             if not digest:
                 continue
             # pages this transaction rewrote no longer hold their committed content
-            others = holders.get(digest)
+            holders = self._holders.get(digest)
             if (
-                others and any(other != article_id and other not in written for other in others)
-            ) or by_hash.get(digest, article_id) != article_id:
+                holders
+                and any(other != article_id and other not in self._written for other in holders)
+            ) or self._by_hash.get(digest, article_id) != article_id:
                 same_content.add(article_id)
         return stored, same_content
 
@@ -117,29 +113,20 @@ class StoreView:
         store holds (folded into the answers fetched, so nothing is read again: the
         store cannot be read while the next commit checkpoints)."""
         serial, article_ids = self._open.popleft()
-        written, by_hash, stored, holders = (
-            self._written,
-            self._by_hash,
-            self._committed,
-            self._holders,
-        )
         for article_id in article_ids:
-            entry = written.get(article_id)
-            if entry is None or entry[1] != serial:  # rewritten since: still open
+            written = self._written.get(article_id)
+            if written is None or written[1] != serial:  # rewritten since: still open
                 continue
-            del written[article_id]
-            digest = entry[0]
-            if digest and by_hash.get(digest) == article_id:
-                del by_hash[digest]
-            old = stored.get(article_id)
-            if old is not None and old[0] and old[0] != digest and old[0] in holders:
-                holders[old[0]].discard(article_id)
-            stored[article_id] = (digest, self.version)
+            del self._written[article_id]
+            digest = written[0]
+            if digest and self._by_hash.get(digest) == article_id:
+                del self._by_hash[digest]
+            old = self._committed.get(article_id, (None, None))[0]
+            if old and old != digest:
+                self._holders.get(old, set()).discard(article_id)
+            self._committed[article_id] = (digest, self.version)
             if digest:
-                if digest in holders:
-                    holders[digest].add(article_id)
-                else:
-                    holders[digest] = {article_id}
+                self._holders.setdefault(digest, set()).add(article_id)
 
     def forget(self, upcoming: Iterable[tuple[str, str | None]]) -> None:
         """Drop the answers fetched that neither these upcoming (article id, content
