@@ -9,7 +9,7 @@ a batch, a page seen twice (one canonical URL, or one content hash) is loaded on
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -36,6 +36,7 @@ class Lookahead(Generic[Key]):
     def __init__(self, batches: Iterable[tuple[Key, Iterable[Article]]]) -> None:
         self._batches = iter(batches)
         self._upcoming: deque[tuple[Key, UniqueBatch]] = deque()
+        self._fetched = 0  # leading batches of `_upcoming` whose stored state is fetched
 
     def more(self) -> bool:
         if not self._upcoming:
@@ -46,18 +47,21 @@ class Lookahead(Generic[Key]):
         """The next batch, its articles' stored state fetched into `store`."""
         if not self.more():
             return None
-        if not store.knows(self._upcoming[0][1].hashes):
+        if not self._fetched:
             self.fill(store)
+        self._fetched -= 1
         return self._upcoming.popleft()
 
     def fill(self, store: StoreView) -> None:
-        """Read up to `LOOKUP_ARTICLES` ahead and fetch their stored state into `store`."""
+        """Read up to `LOOKUP_ARTICLES` ahead and fetch the stored state of the batches
+        not fetched yet into `store` (which keeps it for every upcoming page)."""
         self._read(LOOKUP_ARTICLES)
-        store.fetch(self.pages())
+        store.fetch(self.pages()[self._fetched :])
+        self._fetched = len(self._upcoming)
 
-    def pages(self) -> Iterator[tuple[str, str | None]]:
-        """The (article id, content hash) pairs of the batches read ahead."""
-        return (pair for _, batch in self._upcoming for pair in batch.hashes.items())
+    def pages(self) -> list[dict[str, str | None]]:
+        """The pages of the batches read ahead: content hash by article id, per batch."""
+        return [batch.hashes for _, batch in self._upcoming]
 
     def _read(self, articles: int) -> None:
         ahead = sum(len(batch.articles) for _, batch in self._upcoming)

@@ -5,12 +5,14 @@ content and extractor version (skip it), stored otherwise (replace it), the same
 content as another stored page (a duplicate), or new. The loader's transactions run
 on a worker thread (``overlap.Overlapped``) on the writer's connection, each commit
 while the next transaction is being prepared, so these checks cannot use that
-connection; they read the committed store on a second one and overlay what has been
-handed to the writer but is not known to be committed yet. The committed answers are
-fetched for many upcoming batches at once (one pair of queries per look-ahead, not per
-50-article staged batch), and kept up to date with each commit: nobody else writes
-while the loader holds the file. Answers no upcoming page needs are then forgotten, so
-that the view stays the size of the look-ahead however long the load.
+connection; they read the committed store on a second one and overlay what this load
+has handed to the writer. The committed answers are fetched for many upcoming batches
+at once (one pair of queries per look-ahead, not per 50-article staged batch). A page
+this load wrote is answered from what it wrote, before its commit and after (nobody
+else writes while the loader holds the file): so a commit changes nothing in the
+answers, and all that follows it is forgetting, after each commit, the answers and
+writes no upcoming page needs, so that the view stays the size of the look-ahead
+however long the load. In the usual load of new pages nothing is kept.
 """
 
 from __future__ import annotations
@@ -23,17 +25,18 @@ import pyarrow as pa
 
 _STORED = """
 SELECT article_id, content_hash, extractor_version FROM articles
-WHERE article_id IN (SELECT article_id FROM incoming)
+WHERE article_id IN (SELECT key FROM incoming_ids)
 """
 _HOLDERS = """
 SELECT content_hash, article_id FROM articles
-WHERE content_hash IN (SELECT content_hash FROM incoming)
+WHERE content_hash IN (SELECT key FROM incoming_hashes)
 """
 
 
 class StoreView:
-    """The committed store (read on `reader`) overlaid with the writes of the
-    transactions begun (`begin`) and not yet known to be committed (`committed`)."""
+    """The committed store (read on `reader`) overlaid with the writes of this load's
+    transactions (`begin`, `wrote`), kept while they are open and, once `committed`,
+    as long as an upcoming page needs them (`forget`)."""
 
     def __init__(self, reader: duckdb.DuckDBPyConnection, extractor_version: str) -> None:
         self.reader = reader
@@ -47,6 +50,7 @@ class StoreView:
         self._by_hash: dict[str, str] = {}  # the written article id by content hash
         self._serial = 0
         self._open: deque[tuple[int, list[str]]] = deque()  # transactions, ids they wrote
+        self._settled: list[tuple[int, list[str]]] = []  # committed, not yet forgotten
 
     def __enter__(self) -> StoreView:
         return self
@@ -54,95 +58,63 @@ class StoreView:
     def __exit__(self, *exc: object) -> None:
         self.reader.close()
 
-    def _unasked(self, pages: Iterable[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
-        """The (article id, content hash) pairs whose answers are not fetched yet."""
-        ids, hashes = self._ids, self._hashes
-        return [(i, h) for i, h in pages if i not in ids or (h and h not in hashes)]
-
     def knows(self, hashes: Mapping[str, str | None]) -> bool:
-        return not self._unasked(hashes.items())
+        """Whether the answers for these pages (content hash by article id) are fetched."""
+        return self._ids.issuperset(hashes) and self._hashes.issuperset(
+            filter(None, hashes.values())
+        )
 
-    def fetch(self, pages: Iterable[tuple[str, str | None]]) -> None:
-        """Read what the committed store holds under these (article id, content hash)
-        pairs; an id may come with several hashes (a page crawled twice)."""
-        wanted = self._unasked(pages)
-        if not wanted:
+    def fetch(self, pages: Iterable[Mapping[str, str | None]]) -> None:
+        """Read what the committed store holds under these pages' article ids and
+        content hashes (content hash by article id, a mapping per batch; an id may come
+        with several hashes, a page crawled twice)."""
+        ids, hashes = _ids_and_hashes(pages)
+        ids -= self._ids
+        hashes -= self._hashes
+        if not ids and not hashes:
             return
-        ids, hashes = (list(column) for column in zip(*wanted, strict=True))
         reader = self.reader
-        reader.register("incoming", pa.table({"article_id": ids, "content_hash": hashes}))
+        for name, values in (("incoming_ids", ids), ("incoming_hashes", hashes)):
+            reader.register(name, pa.table({"key": pa.array(list(values), pa.string())}))
         try:
             for article_id, digest, version in reader.execute(_STORED).fetchall():
                 self._committed[article_id] = (digest, version)
             for digest, article_id in reader.execute(_HOLDERS).fetchall():
                 self._holders.setdefault(digest, set()).add(article_id)
         finally:
-            reader.unregister("incoming")
-        self._ids.update(ids)
-        self._hashes.update(h for h in hashes if h)
+            reader.unregister("incoming_ids")
+            reader.unregister("incoming_hashes")
+        self._ids |= ids
+        self._hashes |= hashes
 
     def lookup(self, hashes: Mapping[str, str | None]) -> tuple[dict[str, bool], set[str]]:
         """For a batch's articles (content hash by article id, all fetched): which are
         stored, each with whether its content and extractor version are the same; and
-        which have the content of another stored page."""
+        which have the content of another stored page. A page this load wrote is
+        answered from what it wrote, committed or not: once committed, that is what
+        the store holds."""
         stored: dict[str, bool] = {}
         same_content: set[str] = set()
+        written, committed, by_hash = self._written, self._committed, self._by_hash
         for article_id, digest in hashes.items():
-            if article_id in self._written:
-                stored[article_id] = self._written[article_id][0] == digest
-            elif article_id in self._committed:
-                stored[article_id] = self._committed[article_id] == (digest, self.version)
+            if article_id in written:
+                stored[article_id] = written[article_id][0] == digest
+            elif article_id in committed:
+                stored[article_id] = committed[article_id] == (digest, self.version)
             if not digest:
                 continue
-            # pages this transaction rewrote no longer hold their committed content
+            # pages this load rewrote no longer hold their fetched content
             holders = self._holders.get(digest)
             if (
-                holders
-                and any(other != article_id and other not in self._written for other in holders)
-            ) or self._by_hash.get(digest, article_id) != article_id:
+                holders and any(other != article_id and other not in written for other in holders)
+            ) or by_hash.get(digest, article_id) != article_id:
                 same_content.add(article_id)
         return stored, same_content
 
     def begin(self) -> None:
-        """A new transaction: its writes (`wrote`) are overlaid until it is `committed`."""
+        """A new transaction: its writes (`wrote`) are kept until it is `committed`."""
         self._serial += 1
         self._open.append((self._serial, []))
-
-    def committed(self) -> None:
-        """The oldest transaction begun is committed: what it wrote now is what the
-        store holds (folded into the answers fetched, so nothing is read again: the
-        store cannot be read while the next commit checkpoints)."""
-        serial, article_ids = self._open.popleft()
-        for article_id in article_ids:
-            written = self._written.get(article_id)
-            if written is None or written[1] != serial:  # rewritten since: still open
-                continue
-            del self._written[article_id]
-            digest = written[0]
-            if digest and self._by_hash.get(digest) == article_id:
-                del self._by_hash[digest]
-            old = self._committed.get(article_id, (None, None))[0]
-            if old and old != digest:
-                self._holders.get(old, set()).discard(article_id)
-            self._committed[article_id] = (digest, self.version)
-            if digest:
-                self._holders.setdefault(digest, set()).add(article_id)
-
-    def forget(self, upcoming: Iterable[tuple[str, str | None]]) -> None:
-        """Drop the answers fetched that neither these upcoming (article id, content
-        hash) pairs nor an open transaction's writes need, so that the view stays the
-        size of the look-ahead rather than of the whole load; a page forgotten and met
-        again is simply fetched again."""
-        ids = set(self._written)
-        hashes = {h for h, _ in self._written.values() if h}
-        for article_id, digest in upcoming:
-            ids.add(article_id)
-            if digest:
-                hashes.add(digest)
-        self._ids &= ids
-        self._hashes &= hashes
-        self._committed = {i: v for i, v in self._committed.items() if i in ids}
-        self._holders = {h: v for h, v in self._holders.items() if h in hashes}
 
     def wrote(self, hashes: Mapping[str, str | None]) -> None:
         """Note articles handed to the writer in the latest transaction begun (content
@@ -156,3 +128,58 @@ class StoreView:
             self._written[article_id] = (digest, serial)
             if digest:
                 self._by_hash.setdefault(digest, article_id)
+
+    def committed(self) -> None:
+        """The oldest transaction begun is committed: the store now holds what it
+        wrote, so its writes may be forgotten (`forget`) where no page needs them."""
+        self._settled.append(self._open.popleft())
+
+    def forget(self, upcoming: Iterable[Mapping[str, str | None]]) -> None:
+        """Drop the answers that neither these upcoming pages (content hash by article
+        id, a mapping per batch) nor an open transaction need, so that the view stays
+        the size of the look-ahead rather than of the whole load; a page forgotten
+        and met again is simply fetched again (the store cannot be read while a
+        commit checkpoints: a committed write an upcoming page needs is kept)."""
+        ids, hashes = _ids_and_hashes(upcoming)
+        written, by_hash = self._written, self._by_hash
+        committed, holders = self._committed, self._holders
+        # upcoming ids, and the pages this load wrote with an upcoming content
+        needed = ids.union(map(by_hash.__getitem__, hashes.intersection(by_hash)))
+        settled, self._settled = self._settled, []
+        for serial, article_ids in settled:
+            kept = []
+            for article_id in article_ids:
+                entry = written.get(article_id)
+                if entry is None or entry[1] != serial:  # rewritten since
+                    continue
+                if article_id in needed:
+                    kept.append(article_id)
+                    continue
+                del written[article_id]
+                digest = entry[0]
+                if digest and by_hash.get(digest) == article_id:
+                    del by_hash[digest]
+                if article_id in committed:
+                    # the store no longer holds its fetched content under this id
+                    old = committed.pop(article_id)[0]
+                    if old and old != digest and old in holders:
+                        holders[old].discard(article_id)
+            if kept:
+                self._settled.append((serial, kept))
+        ids.update(written)  # their fetched content, for when they are forgotten
+        self._ids &= ids
+        self._hashes &= hashes
+        self._committed = {i: v for i, v in committed.items() if i in ids}
+        self._holders = {h: v for h, v in holders.items() if h in hashes}
+
+
+def _ids_and_hashes(pages: Iterable[Mapping[str, str | None]]) -> tuple[set[str], set[str]]:
+    """The article ids and (stated) content hashes of pages given as mappings."""
+    ids: set[str] = set()
+    hashes: set[str | None] = set()
+    for page in pages:
+        ids.update(page)
+        hashes.update(page.values())
+    hashes.discard(None)
+    hashes.discard("")
+    return ids, hashes  # type: ignore[return-value]

@@ -230,12 +230,41 @@ def test_the_store_view_keeps_only_what_upcoming_pages_need(tmp_path: Path) -> N
     pages = {article_id_of(a): content_hash_of(a) for a, _ in PAIRS[:40]}  # 30 stored
     upcoming = dict(list(pages.items())[25:35])  # 5 stored, 5 new
     with StoreView(duckdb.connect(str(db), read_only=True), "v1") as view:
-        view.fetch(pages.items())
+        view.fetch([pages])
         answers = view.lookup(pages)
         assert len(answers[0]) == 30 and view.knows(pages)
 
-        view.forget(upcoming.items())
+        view.forget([upcoming])
         assert view.knows(upcoming) and not view.knows(pages)
         assert view.lookup(upcoming)[0] == {i: answers[0][i] for i in upcoming if i in answers[0]}
-        view.fetch(pages.items())
+        view.fetch([pages])
         assert view.lookup(pages) == answers
+
+
+def test_a_rewritten_page_no_longer_holds_its_old_text_once_forgotten(tmp_path: Path) -> None:
+    """The view answers a page this load wrote from what it wrote, and forgets the
+    write once committed if no upcoming page needs it. The page's old text, fetched
+    before the rewrite, must not come back with it: a later page with that text is
+    new, not a duplicate."""
+    db = tmp_path / "view.duckdb"
+    Loader(db, RecordedExtractor(RECORDS), "v1").load_articles([PAIRS[0][0]])
+    page, old_text = article_id_of(PAIRS[0][0]), content_hash_of(PAIRS[0][0])
+    other = article_id_of(PAIRS[1][0])
+    assert old_text is not None
+    new_text = "f" * 40
+    con = duckdb.connect(str(db))
+    with StoreView(con.cursor(), "v1") as view:
+        view.fetch([{page: new_text}, {other: old_text}])
+        assert view.lookup({other: old_text}) == ({}, {other})  # the stored page's text
+        view.begin()
+        view.wrote({page: new_text})
+        assert view.lookup({other: old_text}) == ({}, set())
+        # the rewrite is committed; only the other page is upcoming
+        con.execute("UPDATE articles SET content_hash = ? WHERE article_id = ?", [new_text, page])
+        view.committed()
+        view.forget([{other: old_text}])
+        assert view.knows({other: old_text}) and not view.knows({page: new_text})
+        assert view.lookup({other: old_text}) == ({}, set())
+        view.fetch([{page: new_text}])
+        assert view.lookup({page: new_text, other: old_text}) == ({page: True}, set())
+    con.close()
