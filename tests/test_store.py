@@ -286,3 +286,65 @@ def test_crawl_summaries_staged_beside_batches_become_runs(tmp_path: Path) -> No
         ("crawl", "sample", "2025-01-01 00:00:00", 12, 10, 3, '{"http_404": 1, "truncated": 2}')
     ]
     assert list(folder.iterdir()) == []
+
+
+def test_articles_made_every_way_are_stored_field_for_field(tmp_path: Path) -> None:
+    """Rows are built from the models' fields column by column (``rows._columns``);
+    articles validated from data in any key order, copied with updates and
+    constructed without validation, mixed in one batch, must each land with their
+    own values in the right columns."""
+    fields = {
+        "id": "p1",
+        "url": "https://a.vn/tin/1",
+        "canonical_url": "https://a.vn/tin-1",
+        "site": "a.vn",
+        "source_province": "Nghệ An",
+        "title": "Ký kết giao ước thi đua",
+        "author": "Lan Anh",
+        "published": date(2025, 3, 4),
+        "http_status": 200,
+        "text": "Sáng 4/3, Khối thi đua số 2 ký kết giao ước thi đua năm 2025.",
+        "html": "<p>Khối thi đua số 2</p>",
+        "relevant_hint": True,
+    }
+    validated = Article.model_validate(dict(reversed(list(fields.items()))))
+    copied = validated.model_copy(
+        update={
+            "title": "Tổng kết phong trào",
+            "url": "https://b.vn/2",
+            "id": "p2",
+            "canonical_url": None,
+            "text": "Tổng kết công tác thi đua năm 2025.",
+            "author": None,
+            "site": "b.vn",
+        }
+    )
+    constructed = Article.model_construct(
+        **{"text": "Cụm thi đua số 5 sơ kết.", "id": "p3", "url": "https://c.vn/3"}
+    )
+    articles = [copied, constructed, validated]
+    db = tmp_path / "fields.duckdb"
+    Loader(db, RecordedExtractor({}), "v1").load_articles(articles)
+    names = ["source_id", "url", "canonical_url", "site", "source_province", "title"]
+    names += ["author", "published", "http_status", "text", "html", "relevant_hint"]
+    with open_store(db, read_only=True) as con:
+        stored = con.execute(f"SELECT {', '.join(names)} FROM articles ORDER BY source_id")
+        rows = stored.fetchall()
+    expected = [
+        (
+            a.id,
+            a.url,
+            a.canonical_url or a.url,
+            a.site,
+            a.source_province,
+            a.title,
+            a.author,
+            a.published,
+            a.http_status,
+            a.text,
+            a.html,
+            a.relevant_hint,
+        )
+        for a in sorted(articles, key=lambda a: a.id)
+    ]
+    assert rows == expected
