@@ -60,9 +60,8 @@ class StoreView:
 
     def knows(self, hashes: Mapping[str, str | None]) -> bool:
         """Whether the answers for these pages (content hash by article id) are fetched."""
-        return self._ids.issuperset(hashes) and self._hashes.issuperset(
-            filter(None, hashes.values())
-        )
+        ids, stated = _ids_and_hashes([hashes])
+        return ids <= self._ids and stated <= self._hashes
 
     def fetch(self, pages: Iterable[Mapping[str, str | None]]) -> None:
         """Read what the committed store holds under these pages' article ids and
@@ -174,12 +173,11 @@ class StoreView:
 
 
 def _ids_and_hashes(pages: Iterable[Mapping[str, str | None]]) -> tuple[set[str], set[str]]:
-    """The article ids and (stated) content hashes of pages given as mappings."""
+    """The article ids and the stated content hashes of pages (content hash by article
+    id, a mapping per batch)."""
     ids: set[str] = set()
-    hashes: set[str | None] = set()
+    hashes: set[str] = set()
     for page in pages:
         ids.update(page)
-        hashes.update(page.values())
-    hashes.discard(None)
-    hashes.discard("")
-    return ids, hashes  # type: ignore[return-value]
+        hashes.update(filter(None, page.values()))
+    return ids, hashes
