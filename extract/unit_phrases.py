@@ -70,6 +70,21 @@ _COUNTED_INTRO = re.compile(
 _CAPITAL_HEAD = re.compile(r"(?<!\w)(?=[A-ZĐÂĂÊÔƠƯ])" + fragment("unit_head"))
 
 
+# Stands in for the comma inside a sector's name while clauses and lists are cut (one
+# character for one, so every offset into the text still holds).
+_NAME_COMMA = "\u201a"
+
+
+def mask_name_commas(text: str) -> str:
+    """The text with the comma inside a unit's name ("Sở Văn hóa, Thể thao và Du lịch",
+    lexicon cue `comma_name`) replaced by a look-alike that no rule reads as a break."""
+    return LEX["comma_name"].sub(lambda m: m.group().replace(",", _NAME_COMMA), text)
+
+
+def unmask_name_commas(text: str) -> str:
+    return text.replace(_NAME_COMMA, ",")
+
+
 def looks_like_unit(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 24:

@@ -862,6 +862,19 @@ ROLES = [
         [],
         id="truong-phong-heads-the-phong",
     ),
+    pytest.param(
+        "Năm 2024, Sở Y tế là Khối trưởng, Sở Văn hóa, Thể thao và Du lịch là Khối phó.",
+        "Sở Y tế",
+        ["Sở Văn hóa, Thể thao và Du lịch"],
+        id="a-deputy-whose-name-holds-a-comma",
+    ),
+    pytest.param(
+        "Khối trưởng năm 2024 là Sở Lao động, Thương binh và Xã hội; Khối phó là Sở Văn hoá, "
+        "Thông tin.",
+        "Sở Lao động, Thương binh và Xã hội",
+        ["Sở Văn hoá, Thông tin"],
+        id="roles-after-the-cue-with-a-comma-in-the-name",
+    ),
 ]
 
 

@@ -21,7 +21,9 @@ from extract.unit_phrases import (
     expand_short_unit,
     locate,
     looks_like_unit,
+    mask_name_commas,
     split_units,
+    unmask_name_commas,
 )
 
 # Where the clause holding the unit begins; "tại Sở Nội vụ (đơn vị Khối trưởng)" and
@@ -129,7 +131,7 @@ def choose_leader(
 def roles_component(doc: Doc) -> Doc:
     if not get(doc, "relevant"):
         return doc
-    text = text_of(doc)
+    text = mask_name_commas(text_of(doc))
     deputies = find_roles(text, "deputy_role")
     deputy_spans = {(d.start, d.end) for d in deputies}
     leaders = [m for m in find_roles(text, "leader_role") if (m.start, m.end) not in deputy_spans]
@@ -146,12 +148,13 @@ def roles_component(doc: Doc) -> Doc:
     elif kind == "review" and leader and not leader.elected:
         deputies = []
     if leader:
-        put(doc, "leader_unit", expand_short_unit(leader.unit, text), [(leader.start, leader.end)])
+        unit = unmask_name_commas(expand_short_unit(leader.unit, text))
+        put(doc, "leader_unit", unit, [(leader.start, leader.end)])
     chosen, spans = [], []
     for d in deputies:
         if leader and d.unit == leader.unit:
             continue
-        unit = expand_short_unit(d.unit, text)
+        unit = unmask_name_commas(expand_short_unit(d.unit, text))
         if unit not in chosen:
             chosen.append(unit)
             spans.append((d.start, d.end))
