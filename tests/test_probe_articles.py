@@ -28,6 +28,11 @@ sets' articles, in yet other sites' styles (courts, procuracy, veterans, Red Cro
 credit institutions, universities, electricity, cooperatives, post-2025 commune and
 ward clusters), scored first on the extractor as it stood (0.963 macro F1) and kept
 as a measure of how the rules carry to text they were not written for.
+``fixtures/blind2_articles.jsonl`` is a second blind set, written the same way later
+(a sector's own portal, district and commune portals after the 2025 merger, a bank, a
+trade union, police, army, schools, a cooperative alliance, the Front; sector names
+with commas, numbered "(1)" pledge contents, abbreviated members), first scored at
+0.984 and kept for the same purpose.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ SETS = {
     "probe2_articles": "probe2_macro_f1",
     "noisy_articles": "noisy_macro_f1",
     "blind_articles": "blind_macro_f1",
+    "blind2_articles": "blind2_macro_f1",
 }
 
 SINGLE = ["event_type", "event_date", "published_date", "year", "province", "bloc_kind"]
@@ -199,7 +205,7 @@ def _files(stem: str) -> tuple[Path, Path]:
 def test_gold_records_are_complete_contract_records(stem: str) -> None:
     articles, gold = (load(path) for path in _files(stem))
     assert list(articles) == list(gold)
-    assert 25 <= len(gold) <= 40
+    assert 20 <= len(gold) <= 40  # big enough to measure, small enough to read
     for record in gold.values():
         assert set(FIELDS) <= set(record), record["id"]
         if not record["relevant"]:

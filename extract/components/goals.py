@@ -26,7 +26,9 @@ _NAMED_BY = re.compile(
     r"(?i)(?:giao\s+ước|phong\s+trào|đợt|cuộc\s+vận\s+động|chủ\s+đề|khẩu\s+hiệu)"
     r"(?:\s+thi\s+đua)?(?:\s+(?:cao\s+điểm|đặc\s+biệt))?\s*$"
 )
-_LIST_MARK = re.compile(r"(?:[-–•+*]|\d{1,2}[.)]|[a-zđ]\)|[^\w\s“\"(])")
+# A list item's mark: a bullet, "1." / "1)" / "a)", "(1)" / "(a)", or a symbol.
+_LIST_MARK = re.compile(r"(?:[-–•+*]|\d{1,2}[.)]|[a-zđ]\)|\((?:\d{1,2}|[a-zđ])\)|[^\w\s“\"(])")
+_LEADING_MARK = re.compile(r"(?:\d{1,2}[.)]|[a-zđ]\)|\((?:\d{1,2}|[a-zđ])\))\s+")
 _OPENING_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*,", re.IGNORECASE)
 _PROVINCE_SUBJECT = re.compile(
     r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)"
@@ -132,6 +134,9 @@ def _split(text: str, offset: int) -> list[tuple[int, int]]:
 def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start].isspace():
         start += 1  # "…nội dung: Một là, …": the lead-in words follow the space
+    mark = _LEADING_MARK.match(text, start, end)
+    if mark:
+        start = mark.end()  # "(2) 100% hồ sơ …": the item, not its number
     piece = text[start:end]
     lead = LEX["goal_lead_strip"].match(piece)
     while lead and lead.end() > 0:
