@@ -26,9 +26,11 @@ _NAMED_BY = re.compile(
     r"(?i)(?:giao\s+ước|phong\s+trào|đợt|cuộc\s+vận\s+động|chủ\s+đề|khẩu\s+hiệu)"
     r"(?:\s+thi\s+đua)?(?:\s+(?:cao\s+điểm|đặc\s+biệt))?\s*$"
 )
-# A list item's mark: a bullet, "1." / "1)" / "a)", "(1)" / "(a)", or a symbol.
-_LIST_MARK = re.compile(r"(?:[-–•+*]|\d{1,2}[.)]|[a-zđ]\)|\((?:\d{1,2}|[a-zđ])\)|[^\w\s“\"(])")
-_LEADING_MARK = re.compile(r"(?:\d{1,2}[.)]|[a-zđ]\)|\((?:\d{1,2}|[a-zđ])\))\s+")
+# An item's number: "1." / "1)" / "a)", "(1)" / "(a)". A list item's mark is that, a
+# bullet or another symbol; an item's own text starts after its number.
+_NUMBER_MARK = r"\d{1,2}[.)]|[a-zđ]\)|\((?:\d{1,2}|[a-zđ])\)"
+_LIST_MARK = re.compile(rf"(?:[-–•+*]|{_NUMBER_MARK}|[^\w\s“\"(])")
+_LEADING_MARK = re.compile(rf"(?:{_NUMBER_MARK})\s+")
 _OPENING_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*,", re.IGNORECASE)
 _PROVINCE_SUBJECT = re.compile(
     r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)"

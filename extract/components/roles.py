@@ -147,14 +147,18 @@ def roles_component(doc: Doc) -> Doc:
         deputies = [d for d in deputies if not d.elected]
     elif kind == "review" and leader and not leader.elected:
         deputies = []
+
+    def named(unit: str) -> str:
+        """The unit as the record gives it: in full, with its own commas back."""
+        return unmask_name_commas(expand_short_unit(unit, text))
+
     if leader:
-        unit = unmask_name_commas(expand_short_unit(leader.unit, text))
-        put(doc, "leader_unit", unit, [(leader.start, leader.end)])
+        put(doc, "leader_unit", named(leader.unit), [(leader.start, leader.end)])
     chosen, spans = [], []
     for d in deputies:
         if leader and d.unit == leader.unit:
             continue
-        unit = unmask_name_commas(expand_short_unit(d.unit, text))
+        unit = named(d.unit)
         if unit not in chosen:
             chosen.append(unit)
             spans.append((d.start, d.end))
