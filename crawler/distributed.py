@@ -8,7 +8,9 @@ settings: scrapy-redis 0.9.1's `Scheduler` (a priority queue in Redis) and
 longer calls). Every worker yields the same start URLs; the shared filter lets one of
 them through, and from there every link is queued once for all workers.
 
-scrapy-redis pops a request from Redis and forgets it: a worker killed with requests in
+scrapy-redis marks a request seen and then queues it, in two steps: a worker killed
+between them would leave a request nobody fetches, so here both are one Lua script.
+It also pops a request from Redis and forgets it: a worker killed with requests in
 flight (or articles in its unflushed staging batch) would lose them, while the shared
 filter stops anyone else from asking again. So popping here is a lease (one Lua script:
 pop + record who holds it), released only once the outcome is durable — a listing's
@@ -51,6 +53,11 @@ logger = logging.getLogger(__name__)
 KEY_PREFIX = "giaouoc:%(spider)s"
 DEFAULT_LEASE_SECONDS = 30.0
 
+_SEE_AND_QUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
 _POP_AND_LEASE = """
 local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #top == 0 then return false end
@@ -137,6 +144,7 @@ class Frontier:
         self.owners_key = f"{prefix}:owners"
         self.worker_prefix = f"{prefix}:worker:"
         self.held: dict[str, set[str]] = {}  # canonical URL → lease fields held here
+        self._see_and_queue = server.register_script(_SEE_AND_QUEUE)
         self._pop = server.register_script(_POP_AND_LEASE)
         self._reclaim = server.register_script(_RECLAIM)
 
@@ -155,7 +163,16 @@ class Frontier:
             cls._by_crawler[crawler] = frontier
         return frontier
 
-    # -- leases -------------------------------------------------------------------------
+    # -- queue and leases ----------------------------------------------------------------
+    def add(self, fingerprint: str, priority: int, data: bytes) -> bool:
+        """Queue `data` unless its fingerprint was seen; both in one step, so a worker
+        killed in between cannot leave a request marked seen that nobody will fetch."""
+        return bool(
+            self._see_and_queue(
+                keys=[self.dupefilter_key, self.queue_key], args=[fingerprint, -priority, data]
+            )
+        )
+
     def pop(self) -> bytes | None:
         """The best-ranked queued request, leased to this worker (atomically)."""
         return self._pop(
@@ -224,6 +241,20 @@ class LeasedScheduler(Scheduler):
         reclaimed = self.frontier.reclaim()
         if reclaimed:
             logger.info("requeued %d requests leased by stopped workers", reclaimed)
+
+    def enqueue_request(self, request: Any) -> bool:
+        if request.dont_filter:
+            return bool(super().enqueue_request(request))
+        queued = self.frontier.add(
+            self.df.request_fingerprint(request),
+            request.priority,
+            self.queue._encode_request(request),
+        )
+        if not queued:
+            self.df.log(request, self.spider)
+        elif self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        return queued
 
     def next_request(self) -> Any:
         data = self.frontier.pop()

@@ -4,7 +4,8 @@ A real ``redis-server`` runs on a free 127.0.0.1 port; two real crawl processes 
 project's spider, Scrapy's engine) crawl the sample site through it. What the site saw
 (its own request log) must be what one process alone makes it see — every page asked
 for once in total — both workers must have fetched pages, a worker SIGKILLed mid-crawl
-must cost no article, and the loaded database must equal a single-process crawl's.
+must cost no article (nor one that dies between any two of its Redis commands while
+queueing a link), and the loaded database must equal a single-process crawl's.
 Skipped when ``redis-server`` is not installed (``apt-get install redis-server``).
 """
 
@@ -20,12 +21,15 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import FAST_CRAWL
+from scrapy import Request
+from scrapy.utils.test import get_crawler
 from store_checks import DATA_TABLES, VOLATILE_COLUMNS
 
 from crawler.runner import crawl_command, run_crawl
@@ -41,6 +45,10 @@ pytestmark = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="redis-server not installed"
 )
 redis = pytest.importorskip("redis")
+from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402 - needs redis
+
+from crawler.distributed import Frontier, LeasedScheduler, redis_settings  # noqa: E402
+from crawler.spiders.news import NewsSpider  # noqa: E402
 
 GIAOUOC = [sys.executable, "-m", "pipelines.cli"]
 LEASE_SECONDS = 2.0  # how soon a killed worker's requests go back to the queue
@@ -162,8 +170,6 @@ def worker(
 ) -> subprocess.Popen:
     """A crawl worker process: `giaouoc crawl --redis URL` itself, or the crawl process
     `run_crawl(redis_url=...)` starts (whose run id the test then knows)."""
-    from crawler.distributed import redis_settings
-
     overrides = {**FAST_CRAWL, "GIAOUOC_REDIS_LEASE_SECONDS": LEASE_SECONDS, **settings}
     if via_cli:
         command = [
@@ -295,3 +301,51 @@ def test_unreachable_redis_is_one_clear_line(tmp_path: Path) -> None:
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith(f"error: --redis redis://127.0.0.1:{port}/0: no Redis answers there")
     assert not staging_dir_for(tmp_path / "g.duckdb").exists()
+
+
+class DiesAfter(redis.Redis):
+    """A Redis client whose worker dies (the connection drops) after `budget` commands."""
+
+    budget: int | None = None
+
+    def execute_command(self, *args: object, **options: object) -> object:
+        if self.budget is not None:
+            if self.budget == 0:
+                raise redis.ConnectionError("worker killed")
+            self.budget -= 1
+        return super().execute_command(*args, **options)
+
+
+def scheduler_for(client: redis.Redis, url: str) -> LeasedScheduler:
+    """A worker's `LeasedScheduler`, opened on the real frontier through `client`."""
+    settings = redis_settings(url)
+    crawler = get_crawler(NewsSpider, settings)
+    crawler.spider = crawler._create_spider()
+    Frontier._by_crawler[crawler] = Frontier(client, "news", f"w{id(client)}", LEASE_SECONDS)
+    scheduler = LeasedScheduler.from_settings(crawler.settings)
+    scheduler.server = client
+    scheduler.df = RFPDupeFilter(client, key="giaouoc:news:dupefilter")
+    scheduler.open(crawler.spider)
+    return scheduler
+
+
+@pytest.mark.parametrize("budget", [0, 1, 2, 3])
+def test_a_worker_dying_while_queueing_a_link_leaves_it_to_the_others(
+    budget: int, redis_url: str, frontier: redis.Redis
+) -> None:
+    """Killed after any number of its Redis commands, a worker queueing a link leaves
+    the frontier with the link either queued or not yet seen: another worker finding
+    the same link then queues it, once."""
+    link = "http://127.0.0.1:9/portal/web/guest/tin-tuc/-/asset_publisher/a/content/x"
+    dying = DiesAfter.from_url(redis_url)
+    victim = scheduler_for(dying, redis_url)
+    dying.budget = budget
+    with suppress(redis.ConnectionError):
+        victim.enqueue_request(Request(link))
+    dying.budget = None
+
+    survivor = scheduler_for(redis.Redis.from_url(redis_url), redis_url)
+    survivor.enqueue_request(Request(link))
+    request = survivor.next_request()
+    assert request is not None and request.url == link
+    assert survivor.next_request() is None  # queued once
