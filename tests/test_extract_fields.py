@@ -746,6 +746,11 @@ def test_members_of_a_cluster(extractor) -> None:
             id="counted-intro-before-a-colon",
         ),
         pytest.param(
+            "Cụm gồm UBND các huyện: Hòa Lạc, Tân Phong, Bình Sơn và thành phố Bình Sơn.",
+            ["Hòa Lạc", "Tân Phong", "Bình Sơn", "thành phố Bình Sơn"],
+            id="a-district-and-the-city-of-the-same-name-are-two",
+        ),
+        pytest.param(
             "Cụm gồm các quận 3, 10, 11 và Bình Thạnh.",
             ["quận 3", "quận 10", "quận 11", "Bình Thạnh"],
             id="numbered-districts-keep-their-kind",

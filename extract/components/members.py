@@ -186,7 +186,8 @@ def _list_end(text: str, start: int) -> int:
     return start + (m.start() if m else len(window))
 
 
-_LOCALITY_HEAD = re.compile(rf"(?i)^(?:(?:UBND|[ủu]ỷ?\s*ban\s+nhân\s+dân)\s+)?{LOCALITY}\s+")
+# a locality's own kind, after "UBND" if any (group 1)
+_LOCALITY_HEAD = re.compile(rf"(?i)^(?:(?:UBND|[ủu]ỷ?\s*ban\s+nhân\s+dân)\s+)?({LOCALITY})\s+")
 # The kind of unit and of locality before a name ("Hội Nông dân huyện"), which a list may
 # write once for all its members ("Hội Nông dân các huyện A, B và C").
 _KIND_AND_LOCALITY = re.compile(rf"(?i)^(?:[^,;:()]{{0,40}}?\s)?{LOCALITY}\s+")
@@ -196,6 +197,26 @@ def _fold_unit(name: str) -> str:
     """'UBND quận Bình Thủy', 'xã Phước Vĩnh Tây' and their bare names name one member
     ('Công an huyện A' and 'Tòa án nhân dân huyện A' are two)."""
     return _LOCALITY_HEAD.sub("", name).lower()
+
+
+_KIND_LISTED = re.compile(rf"(?i)\b(?:các|\d{{1,2}})\s+({LOCALITY})\b")
+
+
+def _locality_kind(name: str, listed_before: str) -> str | None:
+    """The kind of locality a list item names: its own ('thành phố Cao Lãnh'), else the
+    one its list gave all the bare names before it ('các huyện: Tháp Mười, Cao Lãnh',
+    '5 huyện: …')."""
+    own = _LOCALITY_HEAD.match(name)
+    kinds = [own] if own else list(_KIND_LISTED.finditer(listed_before))
+    if not kinds:
+        return None
+    return " ".join(kinds[-1].group(1).lower().split())
+
+
+def _same_member(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
+    """Folded names alike, unless they are localities of two kinds: 'huyện Cao Lãnh'
+    and 'thành phố Cao Lãnh' are two members."""
+    return a[0] == b[0] and (a[1] is None or b[1] is None or a[1] == b[1])
 
 
 def member_list(text: str) -> list[tuple[str, int, int]]:
@@ -231,6 +252,7 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
         ):
             continue
         items, pos = [], start
+        seen: list[tuple[str, str | None]] = []  # folded name, kind of locality
         for raw in split_units(chunk):
             raw_span = locate(text, raw, pos, end + 1)
             pos = raw_span[1] if raw_span else pos
@@ -243,8 +265,10 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
             span = locate(text, name, from_pos, end + 1) or locate(
                 text, _KIND_AND_LOCALITY.sub("", name), from_pos, end + 1
             )
-            if span and _fold_unit(name) not in {_fold_unit(n) for n, _, _ in items}:
+            member = (_fold_unit(name), _locality_kind(name, text[start:from_pos]))
+            if span and not any(_same_member(member, other) for other in seen):
                 items.append((name, *span))
+                seen.append(member)
         if len(items) >= 2:
             return items
     return []
