@@ -1327,6 +1327,21 @@ def test_goals_leave_out_movements_reported_as_results_and_labels(extractor) -> 
     assert "hoạt động năm 2024" not in record.goals
 
 
+def test_goals_of_a_review_leave_out_the_name_of_its_plan(extractor) -> None:
+    text = build(
+        "Ngày 10/1, Cụm thi đua số 2 tổ chức hội nghị tổng kết công tác thi đua năm 2024 và "
+        "triển khai phương hướng năm 2025 của Cụm thi đua số 2. Năm 2025, các đơn vị trong Cụm "
+        "thống nhất tập trung vận động Nhân dân đóng góp ý kiến vào các dự thảo văn kiện đại "
+        "hội Đảng bộ các cấp; nâng cao chất lượng giám sát và phản biện xã hội.",
+        title="Cụm thi đua số 2 tổng kết công tác thi đua năm 2024",
+        published="11/01/2025 08:00",
+    )
+    record = run(extractor, text)
+    for phrase in ("đóng góp ý kiến vào các dự thảo văn kiện", "nâng cao chất lượng giám sát"):
+        assert any(contains(item, phrase) for item in record.goals), (phrase, record.goals)
+    assert not any(item.startswith("năm 2025 của") for item in record.goals), record.goals
+
+
 # --- page noise: what a scraped page carries besides the story -------------------------
 
 _REVIEW = (
