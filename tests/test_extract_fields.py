@@ -1263,6 +1263,12 @@ GOALS = [
         ["đẩy mạnh cải cách hành chính", "xây dựng cơ quan văn hóa"],
         id="plus-bullets",
     ),
+    pytest.param(
+        "Các đơn vị giao ước: đẩy mạnh cải cách hành chính; cụ thể hóa các chỉ tiêu vào kế "
+        "hoạch công tác của đơn vị.",
+        ["đẩy mạnh cải cách hành chính", "cụ thể hóa các chỉ tiêu"],
+        id="cu-the-hoa-is-a-verb-not-a-lead-in",
+    ),
 ]
 
 
@@ -1325,6 +1331,19 @@ def test_goals_leave_out_movements_reported_as_results_and_labels(extractor) -> 
     assert any(contains(item, "đẩy mạnh chuyển đổi số") for item in record.goals), record.goals
     assert not any("nông thôn mới" in item for item in record.goals), record.goals
     assert "hoạt động năm 2024" not in record.goals
+
+
+def test_a_side_activitys_purpose_is_no_goal(extractor) -> None:
+    text = build(
+        "Sáng 21/4, Khối thi đua các doanh nghiệp tỉnh tổ chức hội thao năm 2024 với các môn "
+        "kéo co, cầu lông và bóng bàn. Hội thao nhằm tăng cường giao lưu, thắt chặt tình đoàn "
+        "kết giữa các doanh nghiệp thành viên.",
+        title="Hội thao Khối thi đua các doanh nghiệp năm 2024",
+        published="22/04/2024 08:00",
+    )
+    record = run(extractor, text)
+    assert record.relevant and record.event_type == "other", record
+    assert record.goals == [], record.goals
 
 
 def test_goals_of_a_review_leave_out_the_name_of_its_plan(extractor) -> None:

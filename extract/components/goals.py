@@ -50,6 +50,12 @@ def _cue(text: str) -> tuple[int, int] | None:
     verb = _first_unquoted(LEX["goal_cue_verb"], text)
     if label and (not verb or label.start() <= verb.start()):
         return label.start(), label.end()
+    if (
+        verb
+        and verb.group(0).lower() == "nhằm"
+        and LEX["other_activity"].search(text, 0, verb.start())
+    ):
+        verb = None  # "hội thao … nhằm tăng cường giao lưu": a side activity's purpose
     if verb:
         # a subject before the verb ("Các đồn thi đua giữ vững …") is not the goal's
         start = verb.start("goal")
