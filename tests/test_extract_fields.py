@@ -711,6 +711,26 @@ MEMBERS = [
         ["UBND huyện Kiến Xương", "Tiền Hải", "Vũ Thư"],
         id="a-kind-of-unit-before-cac-huyen",
     ),
+    pytest.param(
+        "Năm 2023, các doanh nghiệp trong Khối đóng góp lớn cho ngân sách. Điển hình như Công "
+        "ty CP Sông Lam nộp ngân sách 600 tỷ đồng, Công ty CP Hòa Phong có số nộp 20,4 tỷ "
+        "đồng, Tổng công ty Giống cây trồng tỉnh nộp 10 tỷ đồng.",
+        ["Công ty CP Sông Lam", "Công ty CP Hòa Phong", "Tổng công ty Giống cây trồng tỉnh"],
+        id="the-blocs-units-given-as-examples",
+    ),
+    pytest.param(
+        "Các đơn vị trong Khối triển khai nhiều phong trào. Một số đơn vị tạo điểm nhấn rõ "
+        "nét như: Sở Tài chính với phong trào “Tài chính minh bạch, hiệu quả”; Sở Ngoại vụ với "
+        "phong trào “Hội nhập, hữu nghị”.",
+        ["Sở Tài chính", "Sở Ngoại vụ"],
+        id="some-of-the-blocs-units-with-their-movements",
+    ),
+    pytest.param(
+        "Trên địa bàn tỉnh, nhiều doanh nghiệp đóng góp lớn cho ngân sách. Điển hình như Công "
+        "ty CP Sông Lam nộp 600 tỷ đồng, Công ty CP Hòa Phong nộp 20 tỷ đồng.",
+        [],
+        id="examples-of-the-provinces-firms-are-no-members",
+    ),
 ]
 
 

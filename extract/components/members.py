@@ -3,10 +3,11 @@
 A count is a number tied to membership: "gồm 12 cơ quan, đơn vị", "08 đơn vị thành
 viên", "11 đơn vị thuộc Khối" — never a number of award winners or attendees (GUIDE.md).
 A list follows "gồm:" / "thành viên:", in the sentence or as bulleted lines, or is a
-table of the units and their roles (`role_table`); its items
-are split on ";" and, where a new unit
-begins (a unit word such as Sở, Ban, Cục, huyện), on "," and "và", which also appear
-inside names ("Sở Văn hóa, Thể thao và Du lịch").
+table of the units and their roles (`role_table`); its items are split on ";" and, where
+a new unit begins (a unit word such as Sở, Ban, Cục, huyện), on "," and "và", which also
+appear inside names ("Sở Văn hóa, Thể thao và Du lịch"). Where an article names the
+bloc's units only as examples of what they did ("Điển hình như Công ty A nộp …, Công ty
+B …"), those units are its members (`example_units`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.base import get, put, text_of
+from extract.components.base import get, put, sentence_end, text_of
 from extract.components.bloc import doc_mentions
 from extract.lexicon import LEX, fragment
 from extract.numbers import NUMBER, parse_count
@@ -179,6 +180,41 @@ _ROLE_IN_BRACKETS = re.compile(
 )
 
 
+# "Điển hình như A nộp …, B có …", "Một số đơn vị … như: A với …; B với …": the bloc's
+# units given as examples, each with what it did; the units are members where the
+# bloc's units were just spoken of.
+_EXAMPLES_OF = re.compile(
+    r"(?:điển\s+hình|tiêu\s+biểu)\s*$"
+    r"|(?:một\s+số|nhiều)\s+(?:đơn\s+vị|doanh\s+nghiệp|cơ\s+quan)\b[^.;:]*$"
+)
+_EXAMPLES_REACH = 800  # characters back to where the bloc's units were spoken of
+_UNIT_START = re.compile(fragment("unit_head") + r"\s")
+_WHAT_IT_DID = re.compile(
+    r"\s+(?:với|có|nộp|đạt|được|đã|là|luôn|đều|tổ\s+chức|triển\s+khai|thực\s+hiện|dẫn\s+đầu|"
+    r"hoàn\s+thành|giữ|tích\s+cực|vượt|tăng|góp)\b"
+)
+_QUOTED_PART = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+
+
+def example_units(text: str, start: int) -> list[tuple[str, int, int]]:
+    """The units named as examples from `start` to the sentence's end, each cut where
+    what it did begins ('Công ty A nộp ngân sách 20 tỷ đồng' → 'Công ty A')."""
+    end = sentence_end(text, start)
+    chunk = _QUOTED_PART.sub(lambda q: " " * len(q.group()), text[start:end])
+    items: list[tuple[str, int, int]] = []
+    for piece in re.finditer(r"[^,;]+", chunk):
+        lead = len(piece.group()) - len(piece.group().lstrip())
+        raw = piece.group().strip()
+        if not _UNIT_START.match(raw):
+            continue
+        cut = _WHAT_IT_DID.search(raw)
+        name = clean_unit(raw[: cut.start()] if cut else raw)
+        if name and looks_like_unit(name) and not _names_no_unit(name):
+            at = start + piece.start() + lead
+            items.append((name, at, at + len(name)))
+    return items
+
+
 def _list_end(text: str, start: int) -> int:
     window = text[start : start + 1500]
     window = _ROLE_IN_BRACKETS.sub(lambda m: " " * len(m.group()), window)
@@ -223,6 +259,12 @@ def member_list(text: str) -> list[tuple[str, int, int]]:
     """The first list of units introduced as the bloc's members."""
     for m in _LIST_INTRO.finditer(text):
         context = text[max(0, m.start() - 160) : m.start()].lower()
+        if m.group(0).lower().startswith("như") and _EXAMPLES_OF.search(context):
+            before = text[max(0, m.start() - _EXAMPLES_REACH) : m.start()].lower()
+            examples = example_units(text, m.end()) if _MEMBERSHIP.search(before) else []
+            if len(examples) >= 2:
+                return examples
+            continue
         if not re.search(r"khối|cụm|thành\s+viên", context + m.group(0).lower()):
             continue
         near = context if ":" in m.group(0) else context[-60:]
