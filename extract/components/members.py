@@ -209,9 +209,11 @@ def example_units(text: str, start: int) -> list[tuple[str, int, int]]:
             continue
         cut = _WHAT_IT_DID.search(raw)
         name = clean_unit(raw[: cut.start()] if cut else raw)
-        if name and looks_like_unit(name) and not _names_no_unit(name):
-            at = start + piece.start() + lead
-            items.append((name, at, at + len(name)))
+        if not name or not looks_like_unit(name) or _names_no_unit(name):
+            continue
+        span = locate(text, name, start + piece.start() + lead, start + piece.end())
+        if span:
+            items.append((name, *span))
     return items
 
 
@@ -224,6 +226,8 @@ def _list_end(text: str, start: int) -> int:
 
 # a locality's own kind, after "UBND" if any (group 1)
 _LOCALITY_HEAD = re.compile(rf"(?i)^(?:(?:UBND|[ủu]ỷ?\s*ban\s+nhân\s+dân)\s+)?({LOCALITY})\s+")
+# "các huyện: A, B", "5 huyện: …": the kind of locality a list gives its bare names
+_KIND_LISTED = re.compile(rf"(?i)\b(?:các|\d{{1,2}})\s+({LOCALITY})\b")
 # The kind of unit and of locality before a name ("Hội Nông dân huyện"), which a list may
 # write once for all its members ("Hội Nông dân các huyện A, B và C").
 _KIND_AND_LOCALITY = re.compile(rf"(?i)^(?:[^,;:()]{{0,40}}?\s)?{LOCALITY}\s+")
@@ -233,9 +237,6 @@ def _fold_unit(name: str) -> str:
     """'UBND quận Bình Thủy', 'xã Phước Vĩnh Tây' and their bare names name one member
     ('Công an huyện A' and 'Tòa án nhân dân huyện A' are two)."""
     return _LOCALITY_HEAD.sub("", name).lower()
-
-
-_KIND_LISTED = re.compile(rf"(?i)\b(?:các|\d{{1,2}})\s+({LOCALITY})\b")
 
 
 def _locality_kind(name: str, listed_before: str) -> str | None:
