@@ -12,7 +12,7 @@ DuckDB admits one process per file. Within `Loader.holding_file()` (every multi-
 load) the loader keeps the file open from transaction to transaction, since each
 reopening costs a checkpoint and a reload of the indexes, and lets go after the
 current batch, as soon as an analyst's query (or anyone) is waiting for it
-(`store.others_waiting`); outside it, the file is opened for each read and write.
+(`store.WaitWatch`); outside it, the file is opened for each read and write.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from pipelines.overlap import Overlapped
 from pipelines.rows import reports_event
 from pipelines.store import (
     DEFAULT_LOCK_TIMEOUT,
+    WaitWatch,
     connect,
     open_store,
-    others_waiting,
     write_transaction,
 )
 from pipelines.store_view import StoreView
@@ -118,6 +118,7 @@ class Loader:
         self.lock_timeout = lock_timeout
         self._holding = False
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._others_waiting = WaitWatch(db)
 
     @property
     def extractor(self) -> EventExtractor:
@@ -161,7 +162,7 @@ class Loader:
 
     def _make_way(self) -> None:
         """Let go of the held file if someone else is waiting for it."""
-        if self._con is not None and others_waiting(self.db):
+        if self._con is not None and self._others_waiting():
             self._let_go()
 
     # -- loading articles ------------------------------------------------------------
@@ -257,7 +258,7 @@ class Loader:
                             con, put, store, ahead, total, on_batch, committed, force=force
                         )
                         report()
-                        if others_waiting(self.db):
+                        if self._others_waiting():
                             break
             except BaseException:
                 # the writer thread has stopped: roll back what it left open, if anything
@@ -299,7 +300,7 @@ class Loader:
                 written >= self.group_articles
                 or rows.bytes >= GROUP_BYTES
                 or time.monotonic() - opened >= GROUP_SECONDS
-                or others_waiting(self.db)
+                or self._others_waiting()
             ):
                 break
         rows.flush()

@@ -6,7 +6,8 @@ checkpoints, each open reloads the indexes), so a loader keeps it open from batc
 batch, and lets go between two batches as soon as someone else is waiting for it.
 Whoever finds the file locked (``giaouoc query``, another loader) says so with a
 request file beside the database (`WaitRequest`) for as long as it waits, and the
-loader looks for such requests between batches (`others_waiting`).
+loader looks for such requests between batches (`others_waiting`, at most every
+50 ms: `WaitWatch`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pipelines.migrations import migrate
 
 DEFAULT_LOCK_TIMEOUT = 30.0  # seconds
 _LOCK_POLL = 0.2
+# How often, at most, a loader looks for waiting processes (`WaitWatch`).
+WAIT_LOOK_SECONDS = 0.05
 _WAIT_SUFFIX = ".wait-"
 # What DuckDB may keep in memory while a writer holds the file. With its default (80% of
 # RAM) the checkpoints that merge the small row groups batches leave behind build whole
@@ -143,6 +146,27 @@ def others_waiting(db: Path) -> bool:
         if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
             return True
     return False
+
+
+class WaitWatch:
+    """`others_waiting` for a loader that asks between every two staged batches: it
+    lists the directory at most every `interval` seconds, so a waiting process is
+    noticed within that long. Only "nobody" is remembered: once someone is waiting,
+    every question looks again, so the loader lets go while they still wait."""
+
+    def __init__(self, db: Path, interval: float = WAIT_LOOK_SECONDS) -> None:
+        self.db = db
+        self.interval = interval
+        self._quiet_until = 0.0
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now < self._quiet_until:
+            return False
+        waiting = others_waiting(self.db)
+        if not waiting:
+            self._quiet_until = now + self.interval
+        return waiting
 
 
 def _alive(pid: int) -> bool:

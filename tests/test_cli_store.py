@@ -13,6 +13,7 @@ from store_checks import snapshot
 from pipelines import staging
 from pipelines.config import staging_dir_for
 from pipelines.loader import Loader
+from pipelines.store import WaitWatch
 from pipelines.synthetic import RecordedExtractor, synthetic_pairs
 
 GIAOUOC = [sys.executable, "-m", "pipelines.cli"]
@@ -142,6 +143,32 @@ def test_a_loader_holding_the_file_lets_a_waiting_query_in_between_batches(
     total = giaouoc("query", "SELECT count(*) FROM articles", "--db", str(path), "--format", "csv")
     assert int(total.stdout.splitlines()[1]) == 6000
     assert not list(tmp_path.glob("busy.duckdb.wait-*"))  # the request went with the wait
+
+
+def test_a_loader_notices_a_waiting_process_at_its_next_look(tmp_path: Path) -> None:
+    """A loader asks between every two batches whether someone waits for its file;
+    it lists the directory at most every `interval`, and once someone waits it looks
+    again each time, so it lets go while they still wait."""
+    path = tmp_path / "watched.duckdb"
+    other = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    try:
+        watch = WaitWatch(path, interval=3600)
+        assert not watch()
+        request = path.with_name(f"{path.name}.wait-{other.pid}")
+        request.touch()
+        assert not watch(), "looked again within the interval"
+        eager = WaitWatch(path, interval=0)
+        assert eager() and eager()
+        request.unlink()
+        assert not eager()
+        request.touch()
+        assert eager(), "a quiet answer was remembered past the interval"
+    finally:
+        other.kill()
+        other.wait()
+    assert not WaitWatch(path, interval=0)(), "a request left by a dead process counts"
 
 
 def test_query_gives_up_on_a_lock_with_a_clear_error(db: Path, write_lock) -> None:
