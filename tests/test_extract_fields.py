@@ -731,6 +731,24 @@ MEMBERS = [
         [],
         id="examples-of-the-provinces-firms-are-no-members",
     ),
+    pytest.param(
+        "Năm 2024, Sở Nội vụ làm Khối trưởng. Sở Y tế, Sở Tư pháp và Ban Dân tộc tỉnh được "
+        "Khối suy tôn là đơn vị dẫn đầu phong trào thi đua năm 2023.",
+        ["Sở Nội vụ", "Sở Y tế", "Sở Tư pháp", "Ban Dân tộc tỉnh"],
+        id="units-the-bloc-ranks-and-its-leader",
+    ),
+    pytest.param(
+        "Qua bình xét, hội nghị thống nhất suy tôn Cục Thuế tỉnh và Kho bạc Nhà nước tỉnh là "
+        "hai đơn vị dẫn đầu Khối, đề nghị UBND tỉnh tặng Cờ thi đua.",
+        ["Cục Thuế tỉnh", "Kho bạc Nhà nước tỉnh"],
+        id="the-bloc-ranks-units-named-after-suy-ton",
+    ),
+    pytest.param(
+        "Cuối năm, các đơn vị trong Khối bình xét, suy tôn các đơn vị dẫn đầu đề nghị UBND "
+        "tỉnh khen thưởng.",
+        [],
+        id="ranking-a-class-of-units-names-no-member",
+    ),
 ]
 
 

@@ -7,7 +7,9 @@ table of the units and their roles (`role_table`); its items are split on ";" an
 a new unit begins (a unit word such as Sở, Ban, Cục, huyện), on "," and "và", which also
 appear inside names ("Sở Văn hóa, Thể thao và Du lịch"). Where an article names the
 bloc's units only as examples of what they did ("Điển hình như Công ty A nộp …, Công ty
-B …"), those units are its members (`example_units`).
+B …"), those units are its members (`example_units`); and where it names them only as
+ranked by the bloc's vote ("A và B được Cụm suy tôn …"), those and the units leading the
+bloc are (`ranked_units`).
 """
 
 from __future__ import annotations
@@ -217,6 +219,51 @@ def example_units(text: str, start: int) -> list[tuple[str, int, int]]:
     return items
 
 
+# "A và B được Cụm suy tôn là đơn vị dẫn đầu", "Hội nghị suy tôn A và B là hai đơn vị dẫn
+# đầu Khối": the units a bloc ranks by its own vote are its members (`ranked_units`).
+_RANKED_SUBJECT = re.compile(
+    r"(?i)\s+được\s+(?:(?:khối|cụm)(?:\s+thi\s+đua)?\s+|hội\s+nghị\s+)?suy\s+tôn\b"
+)
+_RANKS = re.compile(r"(?i)\bsuy\s+tôn\s+")
+_RANK_GIVEN = re.compile(
+    r"(?i),?\s+(?:là\s+(?:\S+\s+)?(?:đơn\s+vị|tập\s+thể)\b|dẫn\s+đầu|đứng\s+(?:thứ|đầu)|"
+    r"nhận\s+cờ|xếp\s+(?:thứ|hạng)|đề\s+nghị)"
+)
+_CLAUSE_START = re.compile(r"[.;:\n]")
+
+
+def ranked_units(text: str) -> list[tuple[str, int, int]]:
+    """The units the bloc ranks ('suy tôn'), before 'được … suy tôn' or after 'suy tôn'
+    up to the rank given them; never a class of units ('suy tôn các đơn vị …')."""
+    chunks = []
+    for m in _RANKED_SUBJECT.finditer(text):
+        starts = [c.end() for c in _CLAUSE_START.finditer(text, max(0, m.start() - 300), m.start())]
+        chunks.append((starts[-1] if starts else max(0, m.start() - 300), m.start()))
+    for m in _RANKS.finditer(text):
+        given = _RANK_GIVEN.search(text, m.end(), sentence_end(text, m.end()))
+        if given:
+            chunks.append((m.end(), given.start()))
+    items: list[tuple[str, int, int]] = []
+    seen: set[str] = set()
+    for start, end in chunks:
+        pos = start
+        for raw in split_units(text[start:end]):
+            raw_span = locate(text, raw, pos, end + 1)
+            pos = raw_span[1] if raw_span else pos
+            name = clean_unit(raw)
+            if (
+                not _UNIT_START.match(name + " ")
+                or not looks_like_unit(name)
+                or _names_no_unit(name)
+            ):
+                continue
+            span = locate(text, name, raw_span[0] if raw_span else start, end + 1)
+            if span and _fold_unit(name) not in seen:
+                seen.add(_fold_unit(name))
+                items.append((name, *span))
+    return items
+
+
 def _list_end(text: str, start: int) -> int:
     window = text[start : start + 1500]
     window = _ROLE_IN_BRACKETS.sub(lambda m: " " * len(m.group()), window)
@@ -383,6 +430,9 @@ def members_component(doc: Doc) -> Doc:
     if count:
         put(doc, "member_count", count[0], [count[1]])
     items = member_list(text) or role_table(text)
+    ranked = [] if items else ranked_units(text)
+    if ranked:  # units named only as ranked, with those leading the bloc
+        items = _with_roles(doc, ranked)
     leader = doc._.fields.get("leader_unit")
     leader_missing = leader and all(leader.value.lower() not in n.lower() for n, _, _ in items)
     if items and leader_missing and count and count[0] == len(items) + 1:
