@@ -1341,6 +1341,21 @@ def test_goals_leave_out_past_results(extractor) -> None:
     assert not any(contains(item, "giải ngân 98% kế hoạch vốn") for item in record.goals)
 
 
+def test_goals_of_a_review_leave_out_what_its_year_saw(extractor) -> None:
+    text = build(
+        "Chiều 20/12, Khối thi đua các sở kinh tế tổ chức hội nghị tổng kết công tác thi đua "
+        "năm 2023.\nNăm 2023, công tác thi đua có nhiều chuyển biến; cán bộ các đơn vị tích cực "
+        "hưởng ứng, tham gia các phong trào thi đua do Khối phát động.\nNăm 2024, các đơn vị "
+        "trong Khối phấn đấu đẩy mạnh chuyển đổi số trong hoạt động công vụ.",
+        title="Khối thi đua các sở kinh tế tổng kết năm 2023",
+        published="21/12/2023 08:00",
+    )
+    record = run(extractor, text)
+    assert record.event_type == "review" and record.year == 2023, record
+    assert any(contains(item, "đẩy mạnh chuyển đổi số") for item in record.goals), record.goals
+    assert not any("phong trào thi đua do Khối" in item for item in record.goals), record.goals
+
+
 def test_goals_leave_out_scores_rankings_and_estimates(extractor) -> None:
     text = build(
         "Chiều 22/12, Cụm thi đua các huyện phía Tây tổ chức hội nghị tổng kết công tác thi "

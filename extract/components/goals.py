@@ -77,6 +77,7 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of the article that state goals."""
     body_start = doc._.layout.body_start
     year = get(doc, "year")
+    reviewed = get(doc, "event_type") == "review"  # `year` is the year under review
     out: list[tuple[int, int]] = []
     active = False
     listing = False  # after "…gồm:" at a line's end, the marked lines below are the goals
@@ -97,9 +98,9 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
             active = False
             continue  # a slogan banner in capitals is page furniture
         opening = _paragraph_year(doc, sent.start_char)
-        if year and opening and opening < year:
+        if year and opening and (opening < year or (opening == year and reviewed)):
             active = False
-            continue  # "Năm 2022, …" in a 2023 article: last year's results
+            continue  # "Năm 2022, …" in a 2023 article, "Năm 2023, …" in a review of 2023: results
         start = sent.start_char + len(text) - len(text.lstrip())
         if active and LEX["goal_continuation"].match(stripped):
             out.append((start, sent.end_char))
