@@ -1399,6 +1399,41 @@ def test_a_side_activitys_purpose_is_no_goal(extractor) -> None:
     assert record.goals == [], record.goals
 
 
+def test_a_side_activity_has_no_goals_whatever_is_said_of_it(extractor) -> None:
+    text = build(
+        "Sáng 9/10, tại sân vận động huyện, Cụm thi đua các huyện miền núi khai mạc hội thao "
+        "năm 2023 với các môn bóng chuyền, kéo co và cầu lông. Đây là hoạt động thường niên "
+        "của Cụm, nhằm tăng cường tình đoàn kết, học hỏi lẫn nhau giữa các địa phương.\n"
+        "Phát biểu khai mạc, đồng chí Phó Chủ tịch UBND huyện - Cụm trưởng nhấn mạnh, hội thao "
+        "là dịp để cán bộ rèn luyện thân thể, nâng cao sức khỏe. Đồng chí đề nghị các vận động "
+        "viên thi đấu đoàn kết, trung thực, đúng luật.",
+        title="Khai mạc hội thao Cụm thi đua các huyện miền núi năm 2023",
+        published="10/10/2023 08:00",
+    )
+    record = run(extractor, text)
+    assert record.relevant and record.event_type == "other", record
+    assert record.goals == [], record.goals
+
+
+def test_goals_leave_out_lead_ins_paperwork_and_quoted_terms(extractor) -> None:
+    text = build(
+        SIGNING_OPENING
+        + "Giao ước năm nay tập trung vào những nội dung trọng tâm, dễ đo đếm. Cụ thể, các đơn "
+        "vị cam kết:\n- Hoàn thành 100% chỉ tiêu kế hoạch được giao;\n- Thực hiện hiệu quả "
+        "“mục tiêu kép” trong sản xuất, kinh doanh;\n- Đẩy mạnh cải cách hành chính, chuyển đổi "
+        "số.\nDịp này, Khối trưởng đề nghị các đơn vị gửi bản đăng ký danh hiệu thi đua về Sở "
+        "Công Thương trước ngày 20/3.",
+        title=SIGNING_TITLE,
+    )
+    record = run(extractor, text)
+    for phrase in ("Hoàn thành 100% chỉ tiêu kế hoạch", "Đẩy mạnh cải cách hành chính"):
+        assert any(contains(item, phrase) for item in record.goals), (phrase, record.goals)
+    assert not any(
+        re.search(r"(?i)cam kết$|nội dung trọng tâm|^mục tiêu kép$|gửi|20/3", item)
+        for item in record.goals
+    ), record.goals
+
+
 def test_goals_of_a_review_leave_out_the_name_of_its_plan(extractor) -> None:
     text = build(
         "Ngày 10/1, Cụm thi đua số 2 tổ chức hội nghị tổng kết công tác thi đua năm 2024 và "

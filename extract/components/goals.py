@@ -44,8 +44,9 @@ def _paragraph_year(doc: Doc, pos: int) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _cue(text: str) -> tuple[int, int] | None:
-    """Where the goals of a sentence begin, if the sentence states any."""
+def _cue(text: str, side_activity: bool = False) -> tuple[int, int] | None:
+    """Where the goals of a sentence begin, if the sentence states any.
+    `side_activity`: the article is about one (a sports day, a cross-inspection)."""
     label = _first_unquoted(LEX["goal_cue_label"], text)
     verb = _first_unquoted(LEX["goal_cue_verb"], text)
     if label and (not verb or label.start() <= verb.start()):
@@ -53,7 +54,7 @@ def _cue(text: str) -> tuple[int, int] | None:
     if (
         verb
         and verb.group(0).lower() == "nhằm"
-        and LEX["other_activity"].search(text, 0, verb.start())
+        and (side_activity or LEX["other_activity"].search(text, 0, verb.start()))
     ):
         verb = None  # "hội thao … nhằm tăng cường giao lưu": a side activity's purpose
     if verb:
@@ -78,6 +79,7 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
     body_start = doc._.layout.body_start
     year = get(doc, "year")
     reviewed = get(doc, "event_type") == "review"  # `year` is the year under review
+    side_activity = get(doc, "event_type") == "other"
     out: list[tuple[int, int]] = []
     active = False
     listing = False  # after "…gồm:" at a line's end, the marked lines below are the goals
@@ -103,10 +105,14 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
             continue  # "Năm 2022, …" in a 2023 article, "Năm 2023, …" in a review of 2023: results
         start = sent.start_char + len(text) - len(text.lstrip())
         if active and LEX["goal_continuation"].match(stripped):
+            own = _cue(text, side_activity) if stripped.endswith(":") else None
+            if own and own[0] > len(text) - len(stripped):
+                # "Cụ thể, các đơn vị cam kết:": the list below is the goals, not its lead
+                start = sent.start_char + own[0]
             out.append((start, sent.end_char))
             continue
         active = False
-        cue = _cue(text)
+        cue = _cue(text, side_activity)
         if not cue or _PROVINCE_SUBJECT.search(text):
             continue
         strong = LEX["goal_cue_strong"].search(text[cue[0] : max(cue[1], cue[0] + 20)])
@@ -116,6 +122,8 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
         colon = _COLON_AFTER_CUE.match(text[begin:])
         if colon:
             begin += colon.end()
+        if LEX["side_activity_said"].match(text, begin):
+            continue  # "… nhấn mạnh, hội thao là dịp để …": what the activity is, no goal
         out.append((sent.start_char + begin, sent.end_char))
         active = True
         listing = stripped.endswith(":")
@@ -160,9 +168,23 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     item = text[start:end]
     if len(item.split()) < 3 or LEX["goal_item_not"].search(item):
         return None
-    if not LEX["goal_meta_words"].sub(" ", item.lower()).strip(" ,.;:-–"):
+    if _is_label(item):
         return None  # "các nhiệm vụ trọng tâm": a label, not a goal
+    head, _, rest = item.partition(",")
+    if rest and _is_label(head) and not LEX["goal_verb"].search(rest):
+        return None  # "những nhiệm vụ trọng tâm, có thể lượng hóa được": a label described
     return start, end
+
+
+def _is_label(text: str) -> bool:
+    """Whether `text` is made only of words that carry no goal of their own."""
+    return not LEX["goal_meta_words"].sub(" ", text.lower()).strip(" ,.;:-–")
+
+
+def _is_name(quoted: str) -> bool:
+    """Whether a quoted phrase names a title or movement of its own: two words or more,
+    capitalised as names are ("mục tiêu kép" is a term the sentence goes on to explain)."""
+    return len(quoted.split()) >= 2 and (quoted[0].isupper() or quoted[0].isdigit())
 
 
 def _named_movements(doc: Doc) -> list[tuple[int, int]]:
@@ -177,7 +199,7 @@ def _named_movements(doc: Doc) -> list[tuple[int, int]]:
         sentence = text[sentence_start(text, q.start()) : sentence_end(text, q.end())]
         if LEX["goal_past"].search(sentence.replace(q.group(0), " ")):
             continue  # "Các phong trào thi đua “…” được triển khai sâu rộng": a result
-        if len(q.group(1).split()) >= 2:
+        if _is_name(q.group(1)):
             out.append((q.start(1), q.end(1)))
     return out
 
@@ -195,9 +217,8 @@ def goals_component(doc: Doc) -> Doc:
             if cleaned:
                 spans.append(cleaned)
         for q in _QUOTED.finditer(passage):
-            s, e = p_start + q.start(1), p_start + q.end(1)
-            if len(text[s:e].split()) >= 2:
-                spans.append((s, e))
+            if _is_name(q.group(1)):
+                spans.append((p_start + q.start(1), p_start + q.end(1)))
     spans.extend(_named_movements(doc))
     seen: set[str] = set()
     items, evidence = [], []
