@@ -106,6 +106,14 @@ EVENT_TYPES = [
         id="launch-and-signing-is-signing",
     ),
     pytest.param(
+        "Cụm thi đua số 5 phát động đợt thi đua cao điểm năm 2024",
+        "Sáng 12/4, Cụm thi đua số 5 tổ chức lễ phát động đợt thi đua cao điểm chào mừng Quốc "
+        "khánh. Trước đó, ngày 20/2, lãnh đạo các huyện trong Cụm đã ký kết giao ước thi đua "
+        "năm 2024.",
+        "launch",
+        id="an-earlier-signing-recalled-in-a-launch",
+    ),
+    pytest.param(
         "Sở Y tế phát động phong trào thi đua năm 2024",
         "Sáng 6/3, Sở Y tế tổ chức lễ phát động phong trào thi đua yêu nước năm 2024 tới toàn "
         "thể cán bộ, công chức, viên chức của ngành.",
@@ -906,6 +914,13 @@ ROLES = [
         id="truong-phong-heads-the-phong",
     ),
     pytest.param(
+        "Đoàn do ông Lê Văn Tâm, Phó Chủ tịch Thường trực Liên hiệp các Hội Khoa học và Kỹ "
+        "thuật tỉnh - đơn vị Khối phó dẫn đầu; Hội Chữ thập đỏ tỉnh là đơn vị Khối trưởng.",
+        "Hội Chữ thập đỏ tỉnh",
+        ["Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"],
+        id="a-standing-vice-chairs-unit",
+    ),
+    pytest.param(
         "Năm 2024, Sở Y tế là Khối trưởng, Sở Văn hóa, Thể thao và Du lịch là Khối phó.",
         "Sở Y tế",
         ["Sở Văn hóa, Thể thao và Du lịch"],
@@ -1030,6 +1045,14 @@ BLOCS = [
         ["Khối thi đua số 4"],
         "khối",
         id="name-ends-before-phan-dau",
+    ),
+    pytest.param(
+        "Kiểm tra chéo công tác thi đua năm 2024",
+        "Ngày 20/11, đoàn kiểm tra chéo làm việc tại các đơn vị. Khối thi đua các Hội đặc thù "
+        "hiện có 10 đơn vị thành viên.",
+        ["Khối thi đua các Hội đặc thù"],
+        "khối",
+        id="name-ends-before-hien-co",
     ),
     pytest.param(
         "Khối 7 ký kết giao ước thi đua năm 2024",
@@ -1560,6 +1583,12 @@ def test_dated_headlines_closing_the_page_are_other_stories(extractor, dated: st
             date(2024, 1, 17),
             id="time-of-posting-line",
         ),
+        pytest.param(
+            "Cụm thi đua số 2 tổng kết năm 2023\nTác giả: Minh Thu - Văn phòng HĐND và UBND "
+            "huyện | 17/01/2024 09:05 | Chia sẻ | In",
+            date(2024, 1, 17),
+            id="byline-with-the-authors-office",
+        ),
     ],
 )
 def test_publication_line_among_page_furniture(extractor, head: str, published_day: date) -> None:
@@ -1582,6 +1611,31 @@ def test_numbered_table_rows_read_as_a_list(extractor) -> None:
     record = run(extractor, build(body))
     assert same_name(record.leader_unit, "Sở Khoa học và Công nghệ")
     assert same_names(record.deputy_units, ["Sở Thông tin và Truyền thông"])
+
+
+def test_a_tables_header_row_parts_no_members_from_their_intro(extractor) -> None:
+    body = (
+        "Chiều 5/3, Khối thi đua số 4 tổ chức hội nghị ký kết giao ước thi đua năm 2024. Khối "
+        "gồm 04 đơn vị, cụ thể:\n\nSTT | Đơn vị | Ghi chú\n"
+        "1 | Sở Tư pháp | Khối trưởng\n2 | Sở Nội vụ | Khối phó\n3 | Thanh tra tỉnh |\n"
+        "4 | Sở Ngoại vụ |\n\nCác đơn vị giao ước đẩy mạnh cải cách hành chính."
+    )
+    record = run(extractor, build(body))
+    assert same_names(
+        record.members, ["Sở Tư pháp", "Sở Nội vụ", "Thanh tra tỉnh", "Sở Ngoại vụ"]
+    ), record.members
+
+
+def test_a_tables_role_rows_are_no_goals(extractor) -> None:
+    body = (
+        "Ngày 14/3, Khối thi đua Khoa giáo tổ chức hội nghị ký kết giao ước thi đua năm 2024. "
+        "Phân công nhiệm vụ trong Khối như sau:\nTT | Đơn vị | Nhiệm vụ\n"
+        "1 | Sở Khoa học và Công nghệ | Khối trưởng\n2 | Trường Cao đẳng Y tế | Thành viên\n"
+        "3 | Hội Nông dân tỉnh | Thành viên\nCác đơn vị giao ước đẩy mạnh chuyển đổi số."
+    )
+    record = run(extractor, build(body))
+    assert any(contains(g, "đẩy mạnh chuyển đổi số") for g in record.goals), record.goals
+    assert not any("Thành viên" in g for g in record.goals), record.goals
 
 
 _SIGNING = (

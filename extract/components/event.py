@@ -35,6 +35,10 @@ _FORWARD = re.compile(r"nhiệm\s+vụ|phương\s+hướng|triển\s+khai|chỉ\
 _ANY_YEAR = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/]|-\d)")
 
 
+# A sentence that goes back to an earlier event of the story's bloc.
+_EARLIER = re.compile(r"(?i)\s*(?:trước\s+đó|trước\s+đây|hồi\s+(?:đầu\s+năm|tháng))\b")
+
+
 def signing_spans(text: str) -> list[tuple[int, int]]:
     """Places where the pledge is signed, not merely referred to."""
     out = []
@@ -45,7 +49,10 @@ def signing_spans(text: str) -> list[tuple[int, int]]:
             LEX[k].match(text, m.end()) for k in ("signing_deadline", "signing_future")
         ):
             continue
-        if not LEX["emulation"].search(_sentence_around(text, m.start(), m.end())):
+        sentence = _sentence_around(text, m.start(), m.end())
+        if _EARLIER.match(sentence):
+            continue  # "Trước đó, ngày 25/1, … đã ký kết giao ước …": an earlier event
+        if not LEX["emulation"].search(sentence):
             if blocs is None:
                 blocs = bool(LEX["bloc_mention"].search(text) or LEX["role_mention"].search(text))
             if not blocs:

@@ -110,6 +110,7 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
                 # "Cụ thể, các đơn vị cam kết:": the list below is the goals, not its lead
                 start = sent.start_char + own[0]
             out.append((start, sent.end_char))
+            listing = stripped.endswith(":")
             continue
         active = False
         cue = _cue(text, side_activity)

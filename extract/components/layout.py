@@ -82,6 +82,9 @@ _PARAGRAPH = re.compile(r"(?m)^(?=[^\n]{150,}$)[^\n]*\.")
 _SENTENCE_LINE = re.compile(r"(?m)^[^\n]{40,}[.!?…][\"”’)]*[ \t]*$|^(?=[^\n]{150,}$)[^\n]*\.")
 # A numbered row of a table as scraped: "1 | Sở Tư pháp | Khối trưởng", "| 2 | … |".
 _TABLE_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*(?P<n>\d{1,3})[ \t]*\|(?=[^\n]*\S[ \t]*\|)[^\n]*$")
+# Its header row, "STT | Đơn vị | Ghi chú": no content, and it would part the rows from
+# the sentence that introduces them.
+_TABLE_HEADER = re.compile(r"(?im)^[ \t]*\|?[ \t]*(?:stt|tt|số\s+tt)[ \t]*\|[^\n]*$")
 # A headline in a list of other stories, with its day after or before it: "Cụm thi đua …
 # (21/02/2024)", "… [21/02/2024]", "21/02/2024 - Cụm thi đua …", "(21/02/2024) Cụm …".
 _LIST_DAY = r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d"
@@ -176,8 +179,9 @@ def story_text(text: str) -> str:
     list of other stories printed above the headline (a page's left column scraped
     first), so that another story's bloc, leader or year is not read as this one's, and
     the caption of an archive or illustrative photo, which shows another day; and the
-    numbered rows of a table read as a numbered list."""
+    numbered rows of a table read as a numbered list, its header row blanked."""
     text = _TABLE_ROW.sub(_row_as_item, text[: story_end(text)])
+    text = _TABLE_HEADER.sub(lambda header: " " * len(header.group()), text)
     prose = _Prose(text)
     blanks: list[tuple[int, int]] = []
     for m in _CUE_LINE.finditer(text):
@@ -241,7 +245,14 @@ def is_date_line(line: str) -> bool:
     if len(line) > 160 or not full_dates(line):
         return False
     rest = len(_NOISE.sub("", line).split())
-    return rest <= 2 or (bool(_BYLINE.search(line)) and rest <= 8 and len(line) <= 120)
+    if rest <= 2 or (bool(_BYLINE.search(line)) and rest <= 8 and len(line) <= 120):
+        return True
+    # "Tác giả: Thanh Hải - Văn phòng HĐND và UBND xã | 06/09/2025 15:40 | Chia sẻ":
+    # a byline naming the author's office in a field of its own
+    fields = re.split(r"\s\|\s", line)
+    bylines = [f for f in fields if _BYLINE.match(f.strip()) and len(f.split()) <= 16]
+    others = [f for f in fields if f not in bylines]
+    return bool(bylines) and len(_NOISE.sub("", " ".join(others)).split()) <= 2
 
 
 def _is_chrome(line: str) -> bool:
