@@ -1452,9 +1452,21 @@ def test_goals_leave_out_lead_ins_paperwork_and_quoted_terms(extractor) -> None:
     for phrase in ("Hoàn thành 100% chỉ tiêu kế hoạch", "Đẩy mạnh cải cách hành chính"):
         assert any(contains(item, phrase) for item in record.goals), (phrase, record.goals)
     assert not any(
-        re.search(r"(?i)cam kết$|nội dung trọng tâm|^mục tiêu kép$|gửi|20/3", item)
+        re.search(r"(?i)cam kết$|nội dung trọng tâm|^mục tiêu kép$|gửi", item)
         for item in record.goals
     ), record.goals
+
+
+def test_a_goal_with_a_deadline_or_registered_targets_stays_a_goal(extractor) -> None:
+    text = build(
+        SIGNING_OPENING
+        + "Giao ước năm 2024 tập trung vào các nội dung: hoàn thành các chỉ tiêu thi đua đã "
+        "đăng ký; hoàn thành hỗ trợ xây nhà cho hộ nghèo trước ngày 30/9/2024.",
+        title=SIGNING_TITLE,
+    )
+    record = run(extractor, text)
+    for phrase in ("hoàn thành các chỉ tiêu thi đua", "hỗ trợ xây nhà cho hộ nghèo"):
+        assert any(contains(item, phrase) for item in record.goals), (phrase, record.goals)
 
 
 def test_goals_of_a_review_leave_out_the_name_of_its_plan(extractor) -> None:
