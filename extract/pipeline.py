@@ -30,7 +30,7 @@ from extract.models import Article, EventRecord, Normalized, ProvinceNames, Span
 from extract.page import parse_page
 from extract.units import normalize_unit
 
-EXTRACTOR_VERSION = "0.5.13"
+EXTRACTOR_VERSION = "0.5.14"
 
 COMPONENTS = [
     "giaouoc_layout",
