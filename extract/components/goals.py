@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.components.base import get, put, sentence_end, sentence_start, sentences, text_of
-from extract.lexicon import LEX
+from extract.lexicon import LEX, fragment
 
 _MAX_ITEM = 350
 _MAX_GOALS = 25
@@ -32,6 +32,12 @@ _NUMBER_MARK = r"\d{1,2}[.)]|[a-zđ]\)|\((?:\d{1,2}|[a-zđ])\)"
 _LIST_MARK = re.compile(rf"(?:[-–•+*]|{_NUMBER_MARK}|[^\w\s“\"(])")
 _LEADING_MARK = re.compile(rf"(?:{_NUMBER_MARK})\s+")
 _OPENING_YEAR = re.compile(r"\s*(?:trong\s+)?năm\s+((?:19|20)\d\d)\s*,", re.IGNORECASE)
+# What a speaker says a side activity is ("… nhấn mạnh, hội thao là dịp để …"): no goal.
+_ACTIVITY_SAID = re.compile(
+    r"[\s,:]*(?:" + fragment("other_activity") + r"|hoạt\s+động\s+này)"
+    r"[^.;:]{0,40}?\s+là\s+(?:dịp|cơ\s+hội|hoạt\s+động)",
+    re.IGNORECASE,
+)
 _PROVINCE_SUBJECT = re.compile(
     r"(?i)\b(?:tỉnh|thành\s+phố)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*\s+(?:phấn\s+đấu|quyết\s+tâm)"
 )
@@ -44,7 +50,7 @@ def _paragraph_year(doc: Doc, pos: int) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _cue(text: str, side_activity: bool = False) -> tuple[int, int] | None:
+def _cue(text: str, side_activity: bool) -> tuple[int, int] | None:
     """Where the goals of a sentence begin, if the sentence states any.
     `side_activity`: the article is about one (a sports day, a cross-inspection)."""
     label = _first_unquoted(LEX["goal_cue_label"], text)
@@ -104,13 +110,14 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
             active = False
             continue  # "Năm 2022, …" in a 2023 article, "Năm 2023, …" in a review of 2023: results
         start = sent.start_char + len(text) - len(text.lstrip())
+        opens_list = stripped.endswith(":")
         if active and LEX["goal_continuation"].match(stripped):
-            own = _cue(text, side_activity) if stripped.endswith(":") else None
+            own = _cue(text, side_activity) if opens_list else None
             if own and own[0] > len(text) - len(stripped):
                 # "Cụ thể, các đơn vị cam kết:": the list below is the goals, not its lead
                 start = sent.start_char + own[0]
             out.append((start, sent.end_char))
-            listing = stripped.endswith(":")
+            listing = opens_list
             continue
         active = False
         cue = _cue(text, side_activity)
@@ -123,11 +130,11 @@ def _passages(doc: Doc) -> list[tuple[int, int]]:
         colon = _COLON_AFTER_CUE.match(text[begin:])
         if colon:
             begin += colon.end()
-        if LEX["side_activity_said"].match(text, begin):
+        if _ACTIVITY_SAID.match(text, begin):
             continue  # "… nhấn mạnh, hội thao là dịp để …": what the activity is, no goal
         out.append((sent.start_char + begin, sent.end_char))
         active = True
-        listing = stripped.endswith(":")
+        listing = opens_list
     return out
 
 
